@@ -1,0 +1,31 @@
+// StreamEvent: what happens to a stream besides its lines (errors, gaps, truncation, exit).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace logstream {
+
+enum class EventKind : std::uint8_t {
+  sink_error,     ///< a sink failed (open, write, flush); the other sinks go on
+  callback_error, ///< user code threw; streaming goes on
+  gap,            ///< a drop_oldest sink skipped lines: first_seq, count
+  truncated,      ///< the child exited but its pipes stayed open past the drain timeout
+  exited,         ///< the child exited: exit_code or term_signal
+};
+
+struct StreamEvent {
+  EventKind kind = EventKind::sink_error;
+  std::string sink;     ///< the sink concerned, if any
+  std::string message;  ///< human-readable, names the thing and carries the OS text
+  std::uint64_t first_seq = 0;  ///< gap: the first line skipped
+  std::uint64_t count = 0;      ///< gap: lines skipped; sink_error: lines not written
+  std::optional<int> exit_code;
+  std::optional<int> term_signal;
+};
+
+std::string_view to_string(EventKind kind) noexcept;
+
+}  // namespace logstream

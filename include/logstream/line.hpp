@@ -1,0 +1,61 @@
+// One framed line of a child's output, as sinks, callbacks and the extractor see it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace logstream {
+
+/// Which pipe of the child a line came from.
+enum class Source : std::uint8_t { out = 0, err = 1 };
+
+/// How a line ended in the byte stream, so a raw writer can restore the exact bytes.
+enum class Terminator : std::uint8_t {
+  lf,    ///< "\n"
+  crlf,  ///< "\r\n" (the CR is not part of the text)
+  cr,    ///< a lone "\r": the line is transient, later text overwrites it
+  none,  ///< end of stream without newline, a `continued` piece, or a partial overwrite
+};
+
+/// A view of one line. The text is only valid for the duration of the call that hands it out
+/// (a sink's write, a callback); copy it (`OwnedLine`) to keep it.
+struct Line {
+  std::string_view text;
+  std::uint64_t seq = 0;  ///< per stream, starts at 1, no gaps
+  Source source = Source::out;
+  Terminator terminator = Terminator::lf;
+  bool transient = false;  ///< CR-overwritten state (tqdm); the next line of this source replaces it
+  bool continued = false;  ///< a piece of a line longer than the limit; the next piece follows
+  std::chrono::steady_clock::time_point arrival{};  ///< when the bytes were read
+  std::chrono::system_clock::time_point wall_time{};
+
+  bool is_stderr() const noexcept { return source == Source::err; }
+};
+
+/// A line that owns its text: what get_logs' entries and the output queue hand out.
+struct OwnedLine {
+  std::string text;
+  std::uint64_t seq = 0;
+  Source source = Source::out;
+  Terminator terminator = Terminator::lf;
+  bool transient = false;
+  bool continued = false;
+  std::chrono::steady_clock::time_point arrival{};
+  std::chrono::system_clock::time_point wall_time{};
+
+  OwnedLine() = default;
+  explicit OwnedLine(const Line& line)
+      : text(line.text), seq(line.seq), source(line.source), terminator(line.terminator),
+        transient(line.transient), continued(line.continued), arrival(line.arrival),
+        wall_time(line.wall_time) {}
+
+  Line view() const noexcept {
+    return Line{text, seq, source, terminator, transient, continued, arrival, wall_time};
+  }
+};
+
+std::string_view to_string(Source source) noexcept;
+
+}  // namespace logstream

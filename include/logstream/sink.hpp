@@ -1,0 +1,47 @@
+// Sink: the extension point at the end of the pipeline. Implement write(); the rest is optional.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <logstream/line_batch.hpp>
+
+namespace logstream {
+
+/// What a sink's queue does when the sink falls behind.
+enum class OverflowPolicy : std::uint8_t {
+  block,       ///< lossless: the reader pauses the pipe (the child blocks in write) until it catches up
+  drop_oldest, ///< for live views: the oldest queued batches are dropped, counted, reported as a gap
+};
+
+struct GapEvent {
+  std::uint64_t first_seq = 0;  ///< the first line this sink did not get
+  std::uint64_t count = 0;      ///< how many lines it did not get
+};
+
+/// A destination for lines. Each sink is driven by its own actor: open(), then write() for every
+/// batch in sequence order, then close(); never two calls at once, always from a runtime worker
+/// thread (or the host loop's thread for an embedded runtime). Throwing from any hook is allowed:
+/// the error becomes a `sink_error` event and the stream goes on.
+class Sink {
+public:
+  virtual ~Sink() = default;
+
+  /// Called once before the first write (open files here, so failures are reported as events).
+  virtual void open() {}
+  /// Called for each batch, in order. The batch's texts are valid for the call only.
+  virtual void write(const LineBatch& batch) = 0;
+  /// Make everything written so far durable enough for readers (called at least every second
+  /// while lines flow, and before close()).
+  virtual void flush() {}
+  /// Called once after the last batch.
+  virtual void close() {}
+  /// A drop_oldest sink is told which lines it missed, before the next batch it gets.
+  virtual void on_gap(const GapEvent& /*gap*/) {}
+
+  virtual OverflowPolicy overflow() const { return OverflowPolicy::block; }
+  /// For events and statistics.
+  virtual std::string name() const { return "sink"; }
+};
+
+}  // namespace logstream

@@ -1,0 +1,46 @@
+// ConsoleSink: prints lines to a terminal or any fd, stderr lines marked (and coloured).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <logstream/sink.hpp>
+
+namespace logstream {
+
+struct ConsoleSinkOptions {
+  int fd = 1;
+  /// Colour stderr lines: empty means when `fd` is a terminal and NO_COLOR is unset.
+  std::optional<bool> color;
+  /// Replace control bytes (escape sequences that could move the cursor or retitle the
+  /// terminal) with '?': empty means when `fd` is a terminal.
+  std::optional<bool> sanitize;
+  std::string stderr_marker = "[stderr] ";
+  OverflowPolicy overflow = OverflowPolicy::block;
+};
+
+/// Writes committed lines, one write(2) per batch. Not the live display: the CLI draws that.
+class ConsoleSink : public Sink {
+public:
+  explicit ConsoleSink(ConsoleSinkOptions options = {});
+
+  void write(const LineBatch& batch) override;
+  OverflowPolicy overflow() const override { return options_.overflow; }
+  std::string name() const override { return "console"; }
+
+  bool colored() const noexcept { return color_; }
+
+private:
+  void append_text(std::string_view text);
+
+  ConsoleSinkOptions options_;
+  bool color_ = false;
+  bool sanitize_ = false;
+  std::string out_;
+};
+
+/// Replaces bytes a terminal would interpret (C0 controls but TAB, DEL, and so every ESC)
+/// with '?', so a child's output cannot move the cursor, clear the screen or set the title.
+void append_sanitized(std::string& out, std::string_view text);
+
+}  // namespace logstream

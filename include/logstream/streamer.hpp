@@ -1,0 +1,153 @@
+// Streamer: the seed's RealTimeLogStreamer in C++ — run a command, stream its lines, watch it.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <logstream/events.hpp>
+#include <logstream/extractor.hpp>
+#include <logstream/framing.hpp>
+#include <logstream/line.hpp>
+#include <logstream/metrics.hpp>
+#include <logstream/output_queue.hpp>
+#include <logstream/process.hpp>
+#include <logstream/progress.hpp>
+#include <logstream/runtime.hpp>
+#include <logstream/sink.hpp>
+#include <logstream/sinks/file_sink.hpp>
+
+namespace logstream {
+
+struct StreamerOptions {
+  /// Lines kept for get_logs (the seed's circular buffer).
+  std::size_t buffer_lines = 500;
+  std::size_t buffer_max_bytes = 8 << 20;
+  FramingOptions framing{};
+  FileSinkOptions log_file{};
+  ExtractorOptions extraction{};
+  /// Bytes read but not yet through every lossless sink. At the bound the pipe is no longer
+  /// read, so the child blocks in write(): memory stays bounded and nothing is dropped.
+  std::size_t max_inflight_bytes = 4 << 20;
+  /// Bytes a drop_oldest sink may have queued before its oldest batches are dropped.
+  std::size_t drop_queue_bytes = 1 << 20;
+  /// stop(): SIGTERM to the child's group, then SIGKILL after this long.
+  std::chrono::milliseconds stop_grace{5000};
+  /// After the child exits, its pipes may stay open (a grandchild holds them): streaming ends
+  /// once they were silent this long, and the stream is marked truncated.
+  std::chrono::milliseconds drain_timeout{500};
+  /// Lines the output_queue keeps for consumers before dropping the oldest.
+  std::size_t output_queue_lines = 10000;
+  /// Shared runtime; a private one is created when empty.
+  std::shared_ptr<Runtime> runtime;
+};
+
+/// Per-sink delivery counters.
+struct SinkStats {
+  std::string name;
+  std::uint64_t lines = 0;          ///< lines handed to the sink
+  std::uint64_t dropped_lines = 0;  ///< drop_oldest: lines skipped
+  std::uint64_t failed_lines = 0;   ///< lines not written because the sink failed
+  std::uint64_t errors = 0;
+};
+
+struct StreamStats {
+  std::uint64_t lines = 0;
+  std::uint64_t stdout_lines = 0;
+  std::uint64_t stderr_lines = 0;
+  std::uint64_t bytes = 0;
+  std::size_t inflight_bytes = 0;
+  std::size_t peak_inflight_bytes = 0;
+  std::uint64_t read_pauses = 0;  ///< times backpressure paused the pipes
+  bool truncated = false;
+  std::vector<SinkStats> sinks;
+};
+
+class Stream;
+
+/// Runs one child (or reads one fd) and streams its output: framing, progress extraction, the
+/// bounded buffer, the log file and any added sinks.
+///
+/// Callbacks (`on_new_line`, `on_progress_update`, `on_event`, `on_complete`) run on a runtime
+/// worker thread (the host loop's thread for an embedded runtime), never two of one kind at
+/// once. They may call the queries and stop(); stop() then only requests the stop, and
+/// wait_for_completion() from a callback returns false at once instead of waiting on itself.
+/// Set callbacks and sinks before start(). Queries are thread-safe at any time.
+class Streamer {
+public:
+  using Input = std::variant<ProcessSpec, FdSource>;
+
+  explicit Streamer(ProcessSpec spec, std::filesystem::path log_file = {}, StreamerOptions options = {});
+  explicit Streamer(FdSource fd, std::filesystem::path log_file = {}, StreamerOptions options = {});
+  /// Stops the stream (as stop()) if it still runs.
+  ~Streamer();
+  Streamer(const Streamer&) = delete;
+  Streamer& operator=(const Streamer&) = delete;
+
+  std::function<void(const Line&)> on_new_line;
+  std::function<void(const TrainingProgress&)> on_progress_update;
+  std::function<void(const StreamEvent&)> on_event;
+  std::function<void()> on_complete;
+
+  /// Adds a sink; before start().
+  void add_sink(std::shared_ptr<Sink> sink);
+
+  /// Spawns the child (or starts reading the fd). Throws StartError naming the command and the
+  /// OS error (not found, not executable, bad cwd, out of fds); nothing is left running then.
+  void start();
+  /// SIGTERM to the child's process group, SIGKILL after stop_grace; waits until every line
+  /// the child wrote reached every sink. Idempotent.
+  void stop();
+  /// Like stop() without waiting.
+  void request_stop();
+
+  /// True once the child exited and every line reached every sink. Waits at most `timeout`
+  /// (forever when empty); false on timeout.
+  bool wait_for_completion(std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+  bool is_complete() const;
+
+  /// The last `num_lines` buffered lines (all when empty), oldest first.
+  std::vector<std::string> get_logs(std::optional<std::size_t> num_lines = std::nullopt) const;
+  /// The same, joined with '\n'.
+  std::string get_all_logs_str(std::optional<std::size_t> num_lines = std::nullopt) const;
+  /// The buffered lines with their sequence numbers, sources and times.
+  std::vector<OwnedLine> get_entries(std::optional<std::size_t> num_lines = std::nullopt) const;
+  /// A snapshot of the whole buffer (the seed's log_buffer property).
+  std::vector<std::string> log_buffer() const { return get_logs(); }
+
+  TrainingProgress get_progress() const;
+  /// The metric store the extractor fills; thread-safe.
+  std::shared_ptr<MetricStore> get_metrics() const;
+
+  bool is_process_running() const;
+  /// Empty while running; the exit code, or minus the signal number (Python's returncode).
+  std::optional<int> get_process_returncode() const;
+  std::optional<ExitStatus> exit_status() const;
+  std::optional<int> pid() const;
+
+  /// When start() was called (the seed's start_time).
+  std::chrono::system_clock::time_point start_time() const;
+  /// Lines for consumers that pull (the seed's output_queue); any thread. The queue is fed
+  /// only when this was called before start(), so a stream nobody pulls from pays nothing.
+  OutputQueue& output_queue() noexcept;
+  StreamStats stats() const;
+  Runtime& runtime() noexcept { return *runtime_; }
+
+private:
+  struct Pending;
+  Streamer(Input input, std::filesystem::path log_file, StreamerOptions options);
+
+  std::shared_ptr<Runtime> runtime_;
+  std::shared_ptr<OutputQueue> output_queue_;
+  std::unique_ptr<Pending> pending_;
+  std::shared_ptr<Stream> stream_;
+};
+
+}  // namespace logstream

@@ -1,0 +1,58 @@
+// The parser actor: the hot path. One batch per chunk, shared by every sink, no copy per line.
+#include "actors/parser.hpp"
+
+#include "actors/stream_context.hpp"
+
+namespace logstream {
+
+ParserActor::ParserActor(StreamContext& stream, Executor& executor, FramingOptions framing,
+                         ExtractorOptions extraction, std::vector<SinkActor*> sinks)
+    : stream_(stream),
+      inbox_(executor),
+      framer_(framing),
+      extractor_(std::move(extraction)),
+      sinks_(std::move(sinks)) {}
+
+Task<> ParserActor::run() {
+  extractor_.start(start_);
+  while (co_await inbox_.wait()) {
+    while (auto message = inbox_.try_receive()) {
+      std::size_t chunk_bytes = message->chunk.bytes.capacity();
+      if (message->end) {
+        deliver(framer_.finish(message->chunk.source), chunk_bytes);
+      } else {
+        deliver(framer_.frame(std::move(message->chunk)), chunk_bytes);
+      }
+    }
+  }
+  extractor_.finish(std::chrono::steady_clock::now());
+  stream_.progress_changed(extractor_.progress());
+  for (SinkActor* sink : sinks_) sink->close();
+  stream_.actor_done();
+}
+
+void ParserActor::deliver(LineBatch batch, std::size_t chunk_bytes) {
+  if (batch.empty() && batch.raw().empty()) {
+    stream_.release(chunk_bytes);
+    return;
+  }
+  std::array<std::uint64_t, 2> counts{};
+  for (const Line& line : batch) {
+    ++counts[static_cast<std::size_t>(line.source)];
+    if (extractor_.feed(line)) stream_.progress_changed(extractor_.progress());
+  }
+  for (std::size_t s = 0; s < counts.size(); ++s)
+    if (counts[s]) lines_[s].fetch_add(counts[s], std::memory_order_relaxed);
+  // The batch may hold more (joined text, records) or less than the chunk did: count the
+  // difference now, and release the whole footprint when the last sink lets go.
+  std::size_t footprint = batch.footprint();
+  stream_.adjust_inflight(static_cast<std::ptrdiff_t>(footprint) - static_cast<std::ptrdiff_t>(chunk_bytes));
+  StreamContext* stream = &stream_;
+  BatchPtr shared(new LineBatch(std::move(batch)), [stream, footprint](const LineBatch* b) {
+    delete b;
+    stream->release(footprint);
+  });
+  for (SinkActor* sink : sinks_) sink->send(shared);
+}
+
+}  // namespace logstream

@@ -1,0 +1,432 @@
+// Stream: starts the actors, spawns the child, reads it, and ends only when every byte is out.
+#include "actors/stream.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <future>
+#include <variant>
+
+#include <fmt/format.h>
+
+#include <logstream/error.hpp>
+#include <logstream/sinks/callback_sink.hpp>
+#include <logstream/sinks/file_sink.hpp>
+
+#include "actors/detached.hpp"
+
+namespace logstream {
+
+Stream::Stream(RuntimeImpl& runtime, StreamConfig config)
+    : runtime_(runtime),
+      config_(std::move(config)),
+      buffer_(std::make_shared<LogBuffer>(
+          LogBufferOptions{config_.options.buffer_lines, config_.options.buffer_max_bytes})) {}
+
+Stream::~Stream() = default;
+
+// ---- start ----------------------------------------------------------------------------------
+
+void Stream::build_pipeline() {
+  const StreamerOptions& o = config_.options;
+  std::vector<std::shared_ptr<Sink>> sinks;
+  sinks.push_back(buffer_);
+  if (!config_.log_file.empty()) sinks.push_back(std::make_shared<FileSink>(config_.log_file, o.log_file));
+  if (config_.on_new_line)
+    sinks.push_back(std::make_shared<CallbackSink>(config_.on_new_line, CallbackSinkOptions{.name = "on_new_line"}));
+  if (config_.output_queue) sinks.push_back(config_.output_queue);
+  for (auto& sink : config_.sinks) sinks.push_back(sink);
+
+  Executor& executor = runtime_.actor_executor();
+  std::size_t drop_batches = std::max<std::size_t>(2, o.drop_queue_bytes / PipeReader::kReadBytes);
+  std::vector<SinkActor*> outs;
+  for (auto& sink : sinks) {
+    sink_actors_.push_back(std::make_unique<SinkActor>(*this, executor, sink, drop_batches));
+    outs.push_back(sink_actors_.back().get());
+  }
+  parser_ = std::make_unique<ParserActor>(*this, executor, o.framing, o.extraction, std::move(outs));
+}
+
+void Stream::start() {
+  if (started_.exchange(true)) throw UsageError("start() was already called");
+  build_pipeline();  // may throw (an invalid rule): nothing runs yet
+  if (runtime_.on_loop_thread()) {
+    start_on_loop();
+    return;
+  }
+  std::promise<void> started;
+  auto result = started.get_future();
+  runtime_.loop_executor().post([this, &started] {
+    try {
+      start_on_loop();
+      started.set_value();
+    } catch (...) {
+      started.set_exception(std::current_exception());
+    }
+  });
+  result.get();
+}
+
+void Stream::start_on_loop() {
+  auto steady_start = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    start_time_ = std::chrono::system_clock::now();
+    progress_.start_time = steady_start;
+  }
+  try {
+    if (auto* spec = std::get_if<ProcessSpec>(&config_.input)) {
+      child_ = std::make_unique<ChildProcess>(
+          runtime_.loop(), *spec,
+          ChildProcess::Callbacks{[this](ExitStatus status) { on_exit_on_loop(status); },
+                                  [this] { on_handle_closed(); }});
+      ++open_handles_;
+      keep_alive_ = shared_from_this();
+      {
+        std::lock_guard lock(mutex_);
+        pid_ = child_->pid();
+      }
+      running_.store(true, std::memory_order_release);
+    }
+    open_readers_on_loop();
+  } catch (...) {
+    std::lock_guard lock(mutex_);
+    done_ = true;
+    throw;
+  }
+  keep_alive_ = shared_from_this();
+  runtime_.loop_executor().hold();
+
+  pending_.store(static_cast<int>(sink_actors_.size()) + 2, std::memory_order_release);
+  parser_->set_start(steady_start);
+  Executor& executor = runtime_.actor_executor();
+  for (auto& actor : sink_actors_) start_actor(executor, actor->run(), shared_from_this());
+  start_actor(executor, parser_->run(), shared_from_this());
+  for (auto& reader : readers_) reader->start();
+}
+
+void Stream::open_readers_on_loop() {
+  std::vector<std::pair<int, Source>> fds;
+  bool close_fds = true;
+  if (child_) {
+    fds.emplace_back(child_->stdout_fd(), Source::out);
+    if (child_->stderr_fd() >= 0) fds.emplace_back(child_->stderr_fd(), Source::err);
+  } else {
+    const auto& fd = std::get<FdSource>(config_.input);
+    fds.emplace_back(fd.fd, fd.source);
+    close_fds = fd.close_on_end;
+  }
+  for (std::size_t i = 0; i < fds.size(); ++i) {
+    try {
+      readers_.push_back(std::make_unique<PipeReader>(runtime_.loop(), fds[i].first, fds[i].second, *this, close_fds));
+      ++open_handles_;
+      ++open_sources_;
+    } catch (...) {
+      // Nothing may be left half-started: the fds not yet owned by a reader, the readers made
+      // so far, and the child (its exit callback closes its handle).
+      for (std::size_t j = i; j < fds.size(); ++j)
+        if (close_fds) ::close(fds[j].first);
+      input_finished_ = true;
+      for (auto& reader : readers_) reader->close();
+      if (child_) child_->signal_group(SIGKILL);
+      throw;
+    }
+  }
+}
+
+// ---- reading (loop thread) --------------------------------------------------------------------
+
+std::size_t Stream::add_inflight(std::size_t bytes) {
+  std::size_t now = inflight_.fetch_add(bytes, std::memory_order_seq_cst) + bytes;
+  std::size_t peak = peak_inflight_.load(std::memory_order_relaxed);
+  while (now > peak && !peak_inflight_.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
+  }
+  return now;
+}
+
+bool Stream::admit(std::size_t bytes) {
+  return inflight_.load(std::memory_order_seq_cst) + bytes <= config_.options.max_inflight_bytes;
+}
+
+void Stream::on_refused() { pause_on_loop(); }
+
+void Stream::on_chunk(Chunk chunk) {
+  bytes_read_.fetch_add(chunk.bytes.size(), std::memory_order_relaxed);
+  std::size_t now = add_inflight(chunk.bytes.capacity());
+  parser_->inbox().send(ReadMessage{std::move(chunk), false});
+  // The next read would not be admitted: pause now rather than after a refused read.
+  if (now + PipeReader::kReadBytes > config_.options.max_inflight_bytes) pause_on_loop();
+}
+
+void Stream::on_end(Source source, int status) {
+  if (status != UV_EOF && status != UV_EIO) {
+    report(StreamEvent{.kind = EventKind::truncated,
+                       .message = fmt::format("reading {} failed: {}", to_string(source), uv_strerror(status))});
+  }
+  for (auto& reader : readers_) {
+    if (reader->source() == source) end_source_on_loop(*reader);
+  }
+  maybe_finish_input_on_loop();
+}
+
+void Stream::end_source_on_loop(PipeReader& reader) {
+  if (!reader.is_open()) return;
+  reader.close();
+  --open_sources_;
+  ReadMessage end;
+  end.chunk.source = reader.source();
+  end.end = true;
+  // The parser delivers the source's unfinished last line when this arrives.
+  parser_->inbox().send(std::move(end));
+}
+
+void Stream::pause_on_loop() {
+  if (paused_on_loop_) return;
+  paused_on_loop_ = true;
+  pauses_.fetch_add(1, std::memory_order_relaxed);
+  // seq_cst store then load, against release()'s fetch_sub then load of paused_: one of the
+  // two sides sees the other, so a release that drains the bound never misses the pause.
+  paused_.store(true, std::memory_order_seq_cst);
+  for (auto& reader : readers_) reader->pause();
+  if (inflight_.load(std::memory_order_seq_cst) <= config_.options.max_inflight_bytes / 2) resume_on_loop();
+}
+
+void Stream::resume_on_loop() {
+  if (!paused_on_loop_ || input_finished_) return;
+  if (inflight_.load(std::memory_order_seq_cst) > config_.options.max_inflight_bytes / 2) return;
+  paused_on_loop_ = false;
+  paused_.store(false, std::memory_order_seq_cst);
+  for (auto& reader : readers_) reader->start();
+}
+
+void Stream::release(std::size_t bytes) {
+  std::size_t now = inflight_.fetch_sub(bytes, std::memory_order_seq_cst) - bytes;
+  if (now > config_.options.max_inflight_bytes / 2 || !paused_.load(std::memory_order_seq_cst)) return;
+  if (resume_posted_.exchange(true, std::memory_order_acq_rel)) return;
+  runtime_.loop_executor().post([self = shared_from_this()] {
+    self->resume_posted_.store(false, std::memory_order_release);
+    self->resume_on_loop();
+  });
+}
+
+void Stream::adjust_inflight(std::ptrdiff_t delta) {
+  if (delta >= 0) add_inflight(static_cast<std::size_t>(delta));
+  else inflight_.fetch_sub(static_cast<std::size_t>(-delta), std::memory_order_seq_cst);
+}
+
+// ---- the end of input (loop thread) ---------------------------------------------------------
+
+void Stream::on_exit_on_loop(ExitStatus status) {
+  exited_ = true;
+  {
+    std::lock_guard lock(mutex_);
+    exit_status_ = status;
+  }
+  running_.store(false, std::memory_order_release);
+  // After stop(), the grace timer still ends the group's stragglers (grandchildren).
+  if (grace_timer_ && !stop_requested_) grace_timer_->stop();
+  StreamEvent event{.kind = EventKind::exited, .exit_code = status.exit_code, .term_signal = status.term_signal};
+  event.message = status.term_signal ? fmt::format("killed by signal {}", *status.term_signal)
+                                     : fmt::format("exited with code {}", status.exit_code.value_or(0));
+  report(std::move(event));
+  maybe_finish_input_on_loop();
+}
+
+void Stream::maybe_finish_input_on_loop() {
+  if (input_finished_) return;
+  bool process_done = !child_ || exited_;
+  if (open_sources_ == 0 && process_done) {
+    input_finished_ = true;
+    parser_->inbox().close();
+    close_loop_side_on_loop();
+  } else if (process_done) {
+    arm_drain_on_loop();
+  }
+}
+
+void Stream::arm_drain_on_loop() {
+  if (!drain_timer_) {
+    drain_timer_ = std::make_unique<LoopTimer>(runtime_.loop(), [this] { on_handle_closed(); });
+    ++open_handles_;
+  }
+  for (auto& reader : readers_) reader->take_recent_bytes();
+  drain_timer_->start(config_.options.drain_timeout, [this] {
+    if (input_finished_) return;
+    std::size_t recent = 0;
+    for (auto& reader : readers_) recent += reader->take_recent_bytes();
+    // Paused by backpressure: those bytes are owed to the sinks, wait for them. Still
+    // flowing: a background process is writing, give it time, unless stop() was asked for.
+    if (paused_on_loop_ || (recent > 0 && !stop_requested_)) {
+      arm_drain_on_loop();
+      return;
+    }
+    {
+      std::lock_guard lock(mutex_);
+      truncated_ = true;
+    }
+    report(StreamEvent{.kind = EventKind::truncated,
+                       .message = fmt::format("the child exited but its output stayed open for {} ms "
+                                              "(a background process holds it): stopped reading",
+                                              config_.options.drain_timeout.count())});
+    for (auto& reader : readers_) end_source_on_loop(*reader);
+    maybe_finish_input_on_loop();
+  });
+}
+
+void Stream::close_loop_side_on_loop() {
+  if (grace_timer_) grace_timer_->close();
+  if (drain_timer_) drain_timer_->close();
+  for (auto& reader : readers_) reader->close();
+  if (open_handles_ == 0) on_handle_closed();
+}
+
+void Stream::on_handle_closed() {
+  if (open_handles_ > 0) --open_handles_;
+  if (open_handles_ > 0 || !input_finished_ || !keep_alive_) return;
+  // The last loop handle is gone: the loop side is done. Drop our own reference last.
+  auto keep = std::move(keep_alive_);
+  actor_done();
+}
+
+// ---- stop --------------------------------------------------------------------------------------
+
+void Stream::request_stop() {
+  if (!started_.load(std::memory_order_acquire)) return;
+  runtime_.loop_executor().post([self = shared_from_this()] { self->stop_on_loop(); });
+}
+
+void Stream::stop_on_loop() {
+  if (stop_requested_ || input_finished_) return;
+  stop_requested_ = true;
+  if (child_) {
+    child_->signal_group(SIGTERM);
+    if (!grace_timer_) {
+      grace_timer_ = std::make_unique<LoopTimer>(runtime_.loop(), [this] { on_handle_closed(); });
+      ++open_handles_;
+    }
+    grace_timer_->start(config_.options.stop_grace, [this] {
+      if (child_) child_->signal_group(SIGKILL);
+    });
+    if (exited_) arm_drain_on_loop();
+    return;
+  }
+  // An fd source: stop reading; what was read is still delivered.
+  for (auto& reader : readers_) end_source_on_loop(*reader);
+  maybe_finish_input_on_loop();
+}
+
+// ---- completion ---------------------------------------------------------------------------------
+
+void Stream::actor_done() {
+  if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) finish();
+}
+
+void Stream::finish() {
+  if (config_.on_complete) {
+    try {
+      config_.on_complete();
+    } catch (const std::exception& e) {
+      report(StreamEvent{.kind = EventKind::callback_error, .message = fmt::format("on_complete threw: {}", e.what())});
+    } catch (...) {
+      report(StreamEvent{.kind = EventKind::callback_error, .message = "on_complete threw"});
+    }
+  }
+  // Posted even from the loop thread, so a host loop still runs it; and posted before done_,
+  // after which the runtime may be destroyed (its destructor drains what is queued).
+  LoopExecutor& loop = runtime_.loop_executor();
+  loop.post([&loop] { loop.release(); });
+  {
+    std::lock_guard lock(mutex_);
+    done_ = true;
+  }
+  done_cv_.notify_all();
+}
+
+bool Stream::wait(std::optional<std::chrono::milliseconds> timeout) {
+  std::unique_lock lock(mutex_);
+  if (done_) return true;
+  // Waiting on the thread that must do the work would never end.
+  if (runtime_.on_runtime_thread()) return false;
+  if (!timeout) {
+    done_cv_.wait(lock, [this] { return done_; });
+    return true;
+  }
+  return done_cv_.wait_for(lock, *timeout, [this] { return done_; });
+}
+
+bool Stream::complete() const {
+  std::lock_guard lock(mutex_);
+  return done_;
+}
+
+// ---- events and queries -------------------------------------------------------------------------
+
+void Stream::report(StreamEvent event) {
+  if (!config_.on_event) return;
+  std::lock_guard lock(event_mutex_);
+  try {
+    config_.on_event(event);
+  } catch (...) {
+    // on_event is the error channel itself: there is nowhere left to report to.
+  }
+}
+
+void Stream::progress_changed(const TrainingProgress& progress) {
+  {
+    std::lock_guard lock(mutex_);
+    progress_ = progress;
+  }
+  if (!config_.on_progress_update) return;
+  try {
+    config_.on_progress_update(progress);
+  } catch (const std::exception& e) {
+    report(StreamEvent{.kind = EventKind::callback_error,
+                       .sink = "on_progress_update",
+                       .message = fmt::format("on_progress_update threw: {}", e.what())});
+  } catch (...) {
+    report(StreamEvent{.kind = EventKind::callback_error, .sink = "on_progress_update", .message = "on_progress_update threw"});
+  }
+}
+
+TrainingProgress Stream::progress() const {
+  std::lock_guard lock(mutex_);
+  return progress_;
+}
+
+std::shared_ptr<MetricStore> Stream::metrics() const { return parser_ ? parser_->metrics() : nullptr; }
+
+std::optional<ExitStatus> Stream::exit_status() const {
+  std::lock_guard lock(mutex_);
+  return exit_status_;
+}
+
+std::optional<int> Stream::pid() const {
+  std::lock_guard lock(mutex_);
+  return pid_;
+}
+
+std::chrono::system_clock::time_point Stream::start_time() const {
+  std::lock_guard lock(mutex_);
+  return start_time_;
+}
+
+StreamStats Stream::stats() const {
+  StreamStats s;
+  s.bytes = bytes_read_.load(std::memory_order_relaxed);
+  s.inflight_bytes = inflight_.load(std::memory_order_relaxed);
+  s.peak_inflight_bytes = peak_inflight_.load(std::memory_order_relaxed);
+  s.read_pauses = pauses_.load(std::memory_order_relaxed);
+  if (parser_) {
+    s.stdout_lines = parser_->lines(Source::out);
+    s.stderr_lines = parser_->lines(Source::err);
+    s.lines = s.stdout_lines + s.stderr_lines;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    s.truncated = truncated_;
+  }
+  for (const auto& actor : sink_actors_) s.sinks.push_back(actor->stats());
+  return s;
+}
+
+}  // namespace logstream

@@ -1,0 +1,201 @@
+// CSV and JSON exports of the metric store. Files are streamed through a 64 KiB buffer, so a
+// large store is never rendered into one string, and replaced atomically by a rename.
+#include "extract/metrics_export.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <functional>
+#include <iterator>
+#include <queue>
+#include <system_error>
+
+#include <fmt/format.h>
+
+namespace logstream {
+namespace extract {
+namespace {
+
+constexpr std::size_t flush_bytes = 64 * 1024;
+
+// Appends to a buffer, spilling into a file (when there is one) as it grows.
+class TextOut {
+public:
+  explicit TextOut(std::FILE* file = nullptr, std::string path = {})
+      : file_(file), path_(std::move(path)) {}
+
+  template <typename... Args>
+  void print(fmt::format_string<Args...> format, Args&&... args) {
+    fmt::format_to(std::back_inserter(buf_), format, std::forward<Args>(args)...);
+    if (file_ != nullptr && buf_.size() >= flush_bytes) flush();
+  }
+  void flush() {
+    if (file_ == nullptr || buf_.size() == 0) return;
+    if (std::fwrite(buf_.data(), 1, buf_.size(), file_) != buf_.size()) {
+      throw std::system_error(errno, std::generic_category(),
+                              fmt::format("cannot write metrics file '{}'", path_));
+    }
+    buf_.clear();
+  }
+  std::string str() const { return fmt::to_string(buf_); }
+
+private:
+  std::FILE* file_;
+  std::string path_;
+  fmt::memory_buffer buf_;
+};
+
+std::string iso_time(std::chrono::system_clock::time_point t) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch());
+  const std::time_t seconds = static_cast<std::time_t>(std::chrono::floor<std::chrono::seconds>(ms).count());
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900,
+                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                     ((ms.count() % 1000) + 1000) % 1000);
+}
+
+// JSON has no NaN or infinity.
+std::string json_number(double v) { return std::isfinite(v) ? fmt::format("{}", v) : "null"; }
+
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      out += fmt::format("\\u{:04x}", u);
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+  return out;
+}
+
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+void render_csv(const MetricsSnapshot& snap, TextOut& out) {
+  out.print("time,elapsed_s,seq,key,value\n");
+  // Merge the per-key series by line number: the file reads in the log's order.
+  struct Cursor {
+    std::uint64_t seq;
+    std::size_t metric;
+    std::size_t point;
+    bool operator>(const Cursor& o) const {
+      return seq != o.seq ? seq > o.seq : metric > o.metric;
+    }
+  };
+  std::priority_queue<Cursor, std::vector<Cursor>, std::greater<>> heap;
+  for (std::size_t m = 0; m < snap.metrics.size(); ++m) {
+    if (!snap.metrics[m].points.empty()) heap.push({snap.metrics[m].points[0].seq, m, 0});
+  }
+  while (!heap.empty()) {
+    const Cursor c = heap.top();
+    heap.pop();
+    const MetricSeries& series = snap.metrics[c.metric];
+    const MetricPoint& p = series.points[c.point];
+    out.print("{},{:.6f},{},{},{}\n", iso_time(p.wall_time), p.seconds, p.seq,
+              csv_field(series.summary.key), p.value);
+    if (c.point + 1 < series.points.size()) {
+      heap.push({series.points[c.point + 1].seq, c.metric, c.point + 1});
+    }
+  }
+}
+
+void render_json(const MetricsSnapshot& snap, TextOut& out) {
+  out.print("{{\n  \"metrics\": {{");
+  const char* separator = "\n";
+  for (const MetricSeries& series : snap.metrics) {
+    const MetricSummary& s = series.summary;
+    out.print("{}    {}: {{\"latest\": {}, \"min\": {}, \"max\": {}, \"count\": {}, "
+              "\"first_seq\": {}, \"last_seq\": {}, \"series_dropped\": {},\n      \"series\": [",
+              separator, json_string(s.key), json_number(s.latest), json_number(s.min),
+              json_number(s.max), s.count, s.first_seq, s.last_seq, s.series_dropped);
+    const char* point_separator = "";
+    for (const MetricPoint& p : series.points) {
+      out.print("{}{{\"seq\": {}, \"elapsed_s\": {:.6f}, \"time\": \"{}\", \"value\": {}}}",
+                point_separator, p.seq, p.seconds, iso_time(p.wall_time), json_number(p.value));
+      point_separator = ", ";
+    }
+    out.print("]}}");
+    separator = ",\n";
+  }
+  out.print("\n  }},\n  \"dropped_observations\": {}\n}}\n", snap.dropped_observations);
+}
+
+[[noreturn]] void throw_write_error(int error, const std::filesystem::path& path) {
+  throw std::system_error(error, std::generic_category(),
+                          fmt::format("cannot write metrics file '{}'", path.string()));
+}
+
+template <typename Render>
+void write_atomically(const MetricsSnapshot& snap, const std::filesystem::path& path,
+                      Render render) {
+  const std::filesystem::path tmp = path.string() + ".tmp";
+  std::FILE* file = std::fopen(tmp.c_str(), "wb");
+  if (file == nullptr) throw_write_error(errno, path);
+  try {
+    TextOut out(file, path.string());
+    render(snap, out);
+    out.flush();
+  } catch (...) {
+    std::fclose(file);
+    std::remove(tmp.c_str());
+    throw;
+  }
+  if (std::fclose(file) != 0 || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    std::remove(tmp.c_str());
+    throw_write_error(error, path);
+  }
+}
+
+}  // namespace
+
+std::string metrics_csv(const MetricsSnapshot& snapshot) {
+  TextOut out;
+  render_csv(snapshot, out);
+  return out.str();
+}
+
+std::string metrics_json(const MetricsSnapshot& snapshot) {
+  TextOut out;
+  render_json(snapshot, out);
+  return out.str();
+}
+
+void write_metrics_csv(const MetricsSnapshot& snapshot, const std::filesystem::path& path) {
+  write_atomically(snapshot, path, render_csv);
+}
+
+void write_metrics_json(const MetricsSnapshot& snapshot, const std::filesystem::path& path) {
+  write_atomically(snapshot, path, render_json);
+}
+
+}  // namespace extract
+
+std::string MetricStore::to_csv() const { return extract::metrics_csv(snapshot()); }
+std::string MetricStore::to_json() const { return extract::metrics_json(snapshot()); }
+
+void MetricStore::write_csv(const std::filesystem::path& path) const {
+  extract::write_metrics_csv(snapshot(), path);
+}
+
+void MetricStore::write_json(const std::filesystem::path& path) const {
+  extract::write_metrics_json(snapshot(), path);
+}
+
+}  // namespace logstream

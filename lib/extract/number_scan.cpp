@@ -1,0 +1,104 @@
+// Number scanning for the default scanner, the tqdm parser, user rules and metric tokens.
+#include "extract/number_scan.hpp"
+
+#include <charconv>
+#include <limits>
+#include <system_error>
+
+namespace logstream::extract {
+namespace {
+
+bool equals_nocase(std::string_view text, std::size_t pos, std::string_view word) noexcept {
+  if (text.size() - pos < word.size()) return false;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    if ((text[pos + i] | 0x20) != word[i]) return false;
+  }
+  return true;
+}
+
+// nan / inf / infinity, which from_chars would also take but with its own idea of the sign
+// and of "nan(...)"; written out so the accepted set is exactly what logs print.
+std::optional<Scanned<double>> scan_special(std::string_view text, std::size_t pos,
+                                            bool negative) noexcept {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  if (equals_nocase(text, pos, "nan")) {
+    return Scanned<double>{std::numeric_limits<double>::quiet_NaN(), pos + 3};
+  }
+  if (equals_nocase(text, pos, "infinity")) return Scanned<double>{negative ? -inf : inf, pos + 8};
+  if (equals_nocase(text, pos, "inf")) return Scanned<double>{negative ? -inf : inf, pos + 3};
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Scanned<std::int64_t>> scan_int(std::string_view text, std::size_t pos) noexcept {
+  if (pos >= text.size()) return std::nullopt;
+  const char* first = text.data() + pos;
+  const char* last = text.data() + text.size();
+  std::int64_t value = 0;
+  auto [ptr, ec] = std::from_chars(first, last, value);
+  if (ec != std::errc{}) return std::nullopt;  // no digits, or out of range
+  return Scanned<std::int64_t>{value, static_cast<std::size_t>(ptr - text.data())};
+}
+
+std::optional<Scanned<double>> scan_double(std::string_view text, std::size_t pos) noexcept {
+  if (pos >= text.size()) return std::nullopt;
+  bool negative = false;
+  std::size_t start = pos;
+  if (text[pos] == '+' || text[pos] == '-') {
+    negative = text[pos] == '-';
+    ++pos;
+    if (pos >= text.size()) return std::nullopt;
+  }
+  if (is_alpha(text[pos])) {
+    auto special = scan_special(text, pos, negative);
+    if (special && special->end < text.size() && is_alnum(text[special->end])) return std::nullopt;
+    return special;
+  }
+  const bool leading_dot = text[pos] == '.' && pos + 1 < text.size() && is_digit(text[pos + 1]);
+  if (!is_digit(text[pos]) && !leading_dot) return std::nullopt;
+  // from_chars takes '-' but not '+': start after a '+'.
+  const char* first = text.data() + (negative ? start : pos);
+  double value = 0;
+  auto [ptr, ec] = std::from_chars(first, text.data() + text.size(), value,
+                                   std::chars_format::general);
+  if (ec != std::errc{}) return std::nullopt;  // out of range: refused, not clamped
+  return Scanned<double>{value, static_cast<std::size_t>(ptr - text.data())};
+}
+
+bool is_value_end(std::string_view text, std::size_t pos) noexcept {
+  if (pos >= text.size()) return true;
+  switch (text[pos]) {
+    case ' ': case '\t': case '\r': case '\n':
+    case ',': case ';': case ')': case ']': case '}': case '|': case '%':
+      return true;
+    case '.':
+      return pos + 1 == text.size() || is_blank(text[pos + 1]);
+    default:
+      return false;
+  }
+}
+
+std::string_view trim(std::string_view text) noexcept {
+  auto is_space = [](char c) { return is_blank(c) || c == '\r' || c == '\n'; };
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+std::optional<double> parse_double(std::string_view text) noexcept {
+  text = trim(text);
+  auto scanned = scan_double(text, 0);
+  if (!scanned || scanned->end != text.size()) return std::nullopt;
+  return scanned->value;
+}
+
+std::optional<std::int64_t> parse_int(std::string_view text) noexcept {
+  text = trim(text);
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  auto scanned = scan_int(text, 0);
+  if (!scanned || scanned->end != text.size()) return std::nullopt;
+  return scanned->value;
+}
+
+}  // namespace logstream::extract

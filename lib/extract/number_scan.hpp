@@ -1,0 +1,49 @@
+// Number scanning shared by the scanners: std::from_chars plus what it leaves to us (a leading
+// '+', nan/inf words, values out of range refused rather than clamped, where a number may end).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace logstream::extract {
+
+template <typename T>
+struct Scanned {
+  T value{};
+  std::size_t end = 0;  // one past the last character of the number
+};
+
+/// A decimal integer starting exactly at text[pos] (optional '-'). Empty when there is no
+/// digit or the value does not fit an int64 (too large for its field: ignored, never UB).
+std::optional<Scanned<std::int64_t>> scan_int(std::string_view text, std::size_t pos) noexcept;
+
+/// A floating-point number starting exactly at text[pos]: optional sign, digits with an
+/// optional fraction and exponent, or nan / inf / infinity in any case. Empty when there is
+/// none or it overflows a double.
+std::optional<Scanned<double>> scan_double(std::string_view text, std::size_t pos) noexcept;
+
+/// Whether a number that stops at `pos` ends a value token: end of text, a blank, a
+/// separator (, ; ) ] } | %), or a full stop that ends a sentence. "30.0it/s" does not.
+bool is_value_end(std::string_view text, std::size_t pos) noexcept;
+
+/// The whole of `text` (blanks around allowed) as one number; empty otherwise.
+std::optional<double> parse_double(std::string_view text) noexcept;
+std::optional<std::int64_t> parse_int(std::string_view text) noexcept;
+
+inline bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+inline bool is_alpha(char c) noexcept { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+inline bool is_alnum(char c) noexcept { return is_digit(c) || is_alpha(c); }
+inline bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
+
+/// Skips blanks from `pos`; returns the first non-blank position (or text.size()).
+inline std::size_t skip_blanks(std::string_view text, std::size_t pos) noexcept {
+  while (pos < text.size() && is_blank(text[pos])) ++pos;
+  return pos;
+}
+
+/// `text` without leading and trailing blanks (and CR/LF).
+std::string_view trim(std::string_view text) noexcept;
+
+}  // namespace logstream::extract

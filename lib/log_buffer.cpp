@@ -1,0 +1,99 @@
+// The bounded history: a ring of reused slots, with CR progress collapsed to its latest state.
+#include <logstream/log_buffer.hpp>
+
+#include <algorithm>
+
+namespace logstream {
+
+LogBuffer::LogBuffer(LogBufferOptions options) : options_(options) {
+  options_.max_lines = std::max<std::size_t>(options_.max_lines, 1);
+  slots_.resize(options_.max_lines);
+}
+
+void LogBuffer::write(const LineBatch& batch) {
+  std::lock_guard lock(mutex_);
+  for (const Line& line : batch) push(line);
+}
+
+void LogBuffer::push(const Line& line) {
+  auto s = static_cast<std::size_t>(line.source);
+  OwnedLine* slot = nullptr;
+  if (transient_seq_[s]) {
+    slot = &slots_[transient_slot_[s]];
+  } else {
+    if (count_ == slots_.size()) evict_oldest();
+    transient_slot_[s] = index_of(count_);
+    slot = &slots_[transient_slot_[s]];
+    ++count_;
+  }
+  bytes_ -= slot->text.size();
+  slot->text.assign(line.text);  // reuses the slot's capacity: no allocation once warm
+  bytes_ += slot->text.size();
+  slot->seq = line.seq;
+  slot->source = line.source;
+  slot->terminator = line.terminator;
+  slot->transient = line.transient;
+  slot->continued = line.continued;
+  slot->arrival = line.arrival;
+  slot->wall_time = line.wall_time;
+  if (line.transient) {
+    transient_seq_[s] = line.seq;
+  } else {
+    transient_seq_[s].reset();
+  }
+  while (bytes_ > options_.max_bytes && count_ > 1) evict_oldest();
+}
+
+void LogBuffer::evict_oldest() {
+  OwnedLine& oldest = slots_[head_];
+  for (std::size_t s = 0; s < transient_seq_.size(); ++s) {
+    if (transient_seq_[s] && transient_slot_[s] == head_) transient_seq_[s].reset();
+  }
+  bytes_ -= oldest.text.size();
+  // A huge line's storage is given back rather than kept for the slot's next line.
+  if (oldest.text.capacity() > 4096) std::string().swap(oldest.text);
+  else oldest.text.clear();
+  head_ = (head_ + 1) % slots_.size();
+  --count_;
+}
+
+template <typename F>
+void LogBuffer::for_last(std::optional<std::size_t> n, F&& visit) const {
+  std::size_t take = n ? std::min(*n, count_) : count_;
+  for (std::size_t i = count_ - take; i < count_; ++i) visit(slots_[index_of(i)]);
+}
+
+std::vector<std::string> LogBuffer::texts(std::optional<std::size_t> n) const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> out;
+  out.reserve(n ? std::min(*n, count_) : count_);
+  for_last(n, [&](const OwnedLine& line) { out.push_back(line.text); });
+  return out;
+}
+
+std::vector<OwnedLine> LogBuffer::lines(std::optional<std::size_t> n) const {
+  std::lock_guard lock(mutex_);
+  std::vector<OwnedLine> out;
+  out.reserve(n ? std::min(*n, count_) : count_);
+  for_last(n, [&](const OwnedLine& line) { out.push_back(line); });
+  return out;
+}
+
+std::string LogBuffer::joined(std::optional<std::size_t> n) const {
+  std::lock_guard lock(mutex_);
+  std::string out;
+  bool first = true;
+  for_last(n, [&](const OwnedLine& line) {
+    if (!first) out += '\n';
+    out += line.text;
+    first = false;
+  });
+  return out;
+}
+
+std::size_t LogBuffer::size() const {
+  std::lock_guard lock(mutex_);
+  return count_;
+}
+
+}  // namespace logstream

@@ -1,0 +1,53 @@
+// ChildProcess: spawns the command in its own process group, with pipes or a PTY for output.
+#pragma once
+
+#include <functional>
+#include <optional>
+
+#include <uv.h>
+
+#include <logstream/process.hpp>
+
+namespace logstream {
+
+/// Loop thread only. The process handle is closed in the exit callback (never before: that
+/// would leave a zombie) and freed in its close callback.
+class ChildProcess {
+public:
+  struct Callbacks {
+    std::function<void(ExitStatus)> on_exit;
+    std::function<void()> on_handle_closed;
+  };
+
+  /// Spawns. Throws StartError naming the command and the OS error; nothing is left running
+  /// and no fd is left open then.
+  ChildProcess(uv_loop_t* loop, const ProcessSpec& spec, Callbacks callbacks);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  int pid() const noexcept { return pid_; }
+  /// Read ends for the stream (the parent's copies of the write ends are closed).
+  int stdout_fd() const noexcept { return stdout_fd_; }
+  int stderr_fd() const noexcept { return stderr_fd_; }  ///< -1 when merged or on a PTY
+  bool exited() const noexcept { return exited_; }
+  /// Sends `signal` to the child's whole process group (ESRCH once all are gone is fine).
+  void signal_group(int signal) const noexcept;
+
+private:
+  struct Handle {
+    uv_process_t process;
+    Callbacks callbacks;
+    ChildProcess* owner;
+    std::function<void()> on_closed_later;
+  };
+  static void on_exit(uv_process_t* process, std::int64_t status, int term_signal);
+
+  Handle* handle_ = nullptr;
+  int pid_ = -1;
+  int stdout_fd_ = -1;
+  int stderr_fd_ = -1;
+  bool exited_ = false;
+};
+
+}  // namespace logstream

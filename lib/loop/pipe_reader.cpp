@@ -1,0 +1,116 @@
+// Reading a pipe without blocking: one buffer per read, bounded by the owner's admission.
+#include "loop/pipe_reader.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include <chrono>
+#include <cstring>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include <logstream/error.hpp>
+
+namespace logstream {
+namespace {
+constexpr std::size_t kCopySmallerThan = 8 * 1024;
+}
+
+PipeReader::PipeReader(uv_loop_t* loop, int fd, Source source, ReaderOwner& owner, bool close_fd)
+    : source_(source), owner_(owner) {
+  // uv_close closes the fd it watches: keep the caller's open by watching a duplicate.
+  if (!close_fd) fd = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (fd < 0)
+    throw StartError(std::error_code(errno, std::generic_category()),
+                     fmt::format("cannot duplicate the input fd: {}", std::strerror(errno)));
+  handle_ = new uv_pipe_t{};
+  uv_pipe_init(loop, handle_, 0);
+  handle_->data = this;
+  if (int rc = uv_pipe_open(handle_, fd); rc != 0) {
+    // The handle is initialised: it must be closed through the loop like any other.
+    uv_close(reinterpret_cast<uv_handle_t*>(handle_), [](uv_handle_t* h) { delete reinterpret_cast<uv_pipe_t*>(h); });
+    handle_ = nullptr;
+    throw StartError(std::error_code(-rc, std::generic_category()),
+                     fmt::format("cannot read fd {}: {}", fd, uv_strerror(rc)));
+  }
+}
+
+PipeReader::~PipeReader() { close(); }
+
+void PipeReader::start() {
+  if (!handle_ || !paused_) return;
+  paused_ = false;
+  uv_read_start(reinterpret_cast<uv_stream_t*>(handle_), &PipeReader::on_alloc, &PipeReader::on_read);
+}
+
+void PipeReader::pause() {
+  if (!handle_ || paused_) return;
+  paused_ = true;
+  uv_read_stop(reinterpret_cast<uv_stream_t*>(handle_));
+}
+
+void PipeReader::close() {
+  if (!handle_) return;
+  uv_read_stop(reinterpret_cast<uv_stream_t*>(handle_));
+  paused_ = true;
+  handle_->data = &owner_;
+  uv_close(reinterpret_cast<uv_handle_t*>(handle_), [](uv_handle_t* h) {
+    auto* owner = static_cast<ReaderOwner*>(h->data);
+    delete reinterpret_cast<uv_pipe_t*>(h);
+    owner->on_handle_closed();
+  });
+  handle_ = nullptr;
+}
+
+std::size_t PipeReader::take_recent_bytes() noexcept {
+  std::size_t n = recent_bytes_;
+  recent_bytes_ = 0;
+  return n;
+}
+
+void PipeReader::on_alloc(uv_handle_t* handle, std::size_t /*suggested*/, uv_buf_t* buf) {
+  auto* self = static_cast<PipeReader*>(handle->data);
+  if (!self->owner_.admit(kReadBytes)) {
+    // A zero-length buffer makes libuv report UV_ENOBUFS: the read is refused, not lost.
+    *buf = uv_buf_init(nullptr, 0);
+    return;
+  }
+  if (self->spare_.capacity() == 0) self->spare_ = ByteBuffer(kReadBytes);
+  *buf = uv_buf_init(self->spare_.data(), static_cast<unsigned>(self->spare_.capacity()));
+}
+
+void PipeReader::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* /*buf*/) {
+  static_cast<PipeReader*>(stream->data)->handle_read(nread);
+}
+
+void PipeReader::handle_read(ssize_t nread) {
+  if (nread == 0) return;  // EAGAIN
+  if (nread == UV_ENOBUFS) {
+    owner_.on_refused();
+    return;
+  }
+  if (nread < 0) {
+    pause();
+    owner_.on_end(source_, static_cast<int>(nread));
+    return;
+  }
+  auto n = static_cast<std::size_t>(nread);
+  recent_bytes_ += n;
+  Chunk chunk;
+  chunk.source = source_;
+  chunk.arrival = std::chrono::steady_clock::now();
+  chunk.wall_time = std::chrono::system_clock::now();
+  if (n < kCopySmallerThan) {
+    chunk.bytes = ByteBuffer::copy_of(std::string_view(spare_.data(), n));
+  } else {
+    spare_.resize(n);
+    chunk.bytes = std::move(spare_);
+    spare_ = ByteBuffer();
+  }
+  owner_.on_chunk(std::move(chunk));
+}
+
+}  // namespace logstream

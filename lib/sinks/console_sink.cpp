@@ -1,0 +1,60 @@
+// ConsoleSink: one write per batch; colour and sanitizing decided once, from the fd.
+#include <logstream/sinks/console_sink.hpp>
+
+#include <cerrno>
+#include <cstdlib>
+#include <system_error>
+#include <unistd.h>
+
+namespace logstream {
+namespace {
+constexpr std::string_view kRed = "\x1b[31m";
+constexpr std::string_view kReset = "\x1b[0m";
+
+bool no_color_env() {
+  const char* v = std::getenv("NO_COLOR");
+  return v != nullptr && *v != '\0';
+}
+}  // namespace
+
+void append_sanitized(std::string& out, std::string_view text) {
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    out.push_back((u < 0x20 && c != '\t') || u == 0x7f ? '?' : c);
+  }
+}
+
+ConsoleSink::ConsoleSink(ConsoleSinkOptions options) : options_(std::move(options)) {
+  bool tty = ::isatty(options_.fd) == 1;
+  color_ = options_.color.value_or(tty && !no_color_env());
+  sanitize_ = options_.sanitize.value_or(tty);
+}
+
+void ConsoleSink::append_text(std::string_view text) {
+  if (sanitize_) append_sanitized(out_, text);
+  else out_.append(text);
+}
+
+void ConsoleSink::write(const LineBatch& batch) {
+  out_.clear();
+  for (const Line& line : batch) {
+    if (line.transient) continue;
+    bool err = line.source == Source::err;
+    if (err && color_) out_.append(kRed);
+    if (err) out_.append(options_.stderr_marker);
+    append_text(line.text);
+    if (err && color_) out_.append(kReset);
+    if (!line.continued) out_.push_back('\n');
+  }
+  std::string_view rest = out_;
+  while (!rest.empty()) {
+    ssize_t n = ::write(options_.fd, rest.data(), rest.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw std::system_error(errno, std::generic_category(), "cannot write to the console");
+    }
+    rest.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+}  // namespace logstream

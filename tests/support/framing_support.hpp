@@ -1,0 +1,57 @@
+// Helpers to frame byte strings in tests: whole, or cut at chosen chunk boundaries.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <logstream/framing.hpp>
+
+namespace logstream::test {
+
+struct FramedLine {
+  std::string text;
+  std::uint64_t seq;
+  Source source;
+  Terminator terminator;
+  bool transient;
+  bool continued;
+  bool operator==(const FramedLine&) const = default;
+};
+
+inline void collect(const LineBatch& batch, std::vector<FramedLine>& out) {
+  for (const Line& l : batch)
+    out.push_back(FramedLine{std::string(l.text), l.seq, l.source, l.terminator, l.transient, l.continued});
+}
+
+/// Frames `bytes` from one source, cut into chunks of at most `chunk` bytes, then EOF.
+inline std::vector<FramedLine> frame_all(std::string_view bytes, std::size_t chunk = 0, FramingOptions options = {},
+                                         Source source = Source::out) {
+  Framer framer(options);
+  std::vector<FramedLine> out;
+  if (chunk == 0) chunk = bytes.size() ? bytes.size() : 1;
+  for (std::size_t at = 0; at < bytes.size(); at += chunk) {
+    Chunk c;
+    c.bytes = ByteBuffer::copy_of(bytes.substr(at, chunk));
+    c.source = source;
+    collect(framer.frame(std::move(c)), out);
+  }
+  collect(framer.finish(source), out);
+  return out;
+}
+
+/// Only the committed (non-transient) texts, with continued pieces joined: what a log file keeps.
+inline std::vector<std::string> committed(const std::vector<FramedLine>& lines) {
+  std::vector<std::string> out;
+  std::string pending;
+  for (const auto& l : lines) {
+    if (l.transient) continue;
+    pending += l.text;
+    if (l.continued) continue;
+    out.push_back(pending);
+    pending.clear();
+  }
+  return out;
+}
+
+}  // namespace logstream::test

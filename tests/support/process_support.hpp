@@ -1,0 +1,102 @@
+// Process-test helpers: the test child's path, waiting on conditions, counting fds/threads/children.
+#pragma once
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <mutex>
+#include <condition_variable>
+#include <string>
+#include <vector>
+
+#include <logstream/process.hpp>
+
+namespace logstream::test {
+
+/// The child program built from tests/helpers (meson passes its path in the environment).
+inline std::string child_path() {
+  const char* p = std::getenv("LOGSTREAM_TEST_CHILD");
+  return p ? p : "tests/helpers/test_child";
+}
+
+inline ProcessSpec child(std::vector<std::string> args) {
+  ProcessSpec spec;
+  spec.argv.push_back(child_path());
+  for (auto& a : args) spec.argv.push_back(std::move(a));
+  return spec;
+}
+
+inline std::size_t count_dir(const char* path) {
+  std::size_t n = 0;
+  if (DIR* d = ::opendir(path)) {
+    while (dirent* e = ::readdir(d))
+      if (e->d_name[0] != '.') ++n;
+    ::closedir(d);
+  }
+  return n;
+}
+
+inline std::size_t open_fds() { return count_dir("/proc/self/fd"); }
+inline std::size_t threads() { return count_dir("/proc/self/task"); }
+
+/// Live or zombie processes whose parent is this process.
+inline std::size_t children() {
+  std::size_t n = 0;
+  const std::string me = std::to_string(::getpid());
+  if (DIR* d = ::opendir("/proc")) {
+    while (dirent* e = ::readdir(d)) {
+      if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+      std::ifstream stat(std::string("/proc/") + e->d_name + "/stat");
+      std::string line;
+      std::getline(stat, line);
+      auto close = line.rfind(')');
+      if (close == std::string::npos) continue;
+      // After "pid (comm) " come the state and the ppid.
+      std::size_t pos = close + 2;
+      pos = line.find(' ', pos);
+      if (pos == std::string::npos) continue;
+      auto end = line.find(' ', pos + 1);
+      if (line.substr(pos + 1, end - pos - 1) == me) ++n;
+    }
+    ::closedir(d);
+  }
+  return n;
+}
+
+/// Re-checks `predicate` whenever `signal()` is called, until it holds or the deadline passes.
+class Condition {
+public:
+  void signal() {
+    std::lock_guard lock(mutex_);
+    ++version_;
+    cv_.notify_all();
+  }
+  template <typename Predicate>
+  bool wait_for(std::chrono::milliseconds timeout, Predicate predicate) {
+    std::unique_lock lock(mutex_);
+    return cv_.wait_for(lock, timeout, [&] { return predicate(); });
+  }
+  std::mutex& mutex() { return mutex_; }
+
+private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::uint64_t version_ = 0;
+};
+
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+inline std::string temp_dir() {
+  std::string tmpl = "/tmp/logstream-test-XXXXXX";
+  const char* dir = ::mkdtemp(tmpl.data());
+  return dir ? dir : "/tmp";
+}
+
+}  // namespace logstream::test

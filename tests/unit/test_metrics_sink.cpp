@@ -1,0 +1,89 @@
+// MetricsSink: exports at open, periodically while lines flow, and at close.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <system_error>
+
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <logstream/line_batch.hpp>
+#include <logstream/sinks/metrics_sink.hpp>
+
+using logstream::LineBatch;
+using logstream::MetricsSink;
+using logstream::MetricsSinkOptions;
+using logstream::MetricStore;
+using logstream::ObservationTime;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::filesystem::path temp_dir() {
+  static int counter = 0;
+  auto dir = std::filesystem::temp_directory_path() /
+             ("logstream_sink_" + std::to_string(::getpid()) + "_" + std::to_string(++counter));
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+nlohmann::json read_json(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+}  // namespace
+
+TEST_CASE("metrics sink: open writes the files, close writes the final state", "[metrics][sink]") {
+  const auto dir = temp_dir();
+  auto store = std::make_shared<MetricStore>();
+  MetricsSink sink(store, MetricsSinkOptions{.csv_path = dir / "m.csv", .json_path = dir / "m.json"});
+  CHECK(sink.name() == "metrics");
+  CHECK(sink.overflow() == logstream::OverflowPolicy::drop_oldest);
+  sink.open();
+  CHECK(std::filesystem::exists(dir / "m.csv"));
+  CHECK(read_json(dir / "m.json")["metrics"].empty());
+  store->record("loss", 0.5, ObservationTime{1});
+  sink.close();
+  CHECK(read_json(dir / "m.json")["metrics"]["loss"]["latest"] == 0.5);
+  CHECK(sink.exports() == 2);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("metrics sink: write exports only after the interval and a change", "[metrics][sink]") {
+  const auto dir = temp_dir();
+  auto store = std::make_shared<MetricStore>();
+  const LineBatch batch;
+  SECTION("a long interval holds exports back") {
+    MetricsSink sink(store, MetricsSinkOptions{.json_path = dir / "m.json", .interval = 1h});
+    sink.open();
+    store->record("loss", 0.5, ObservationTime{1});
+    sink.write(batch);
+    CHECK(sink.exports() == 1);
+  }
+  SECTION("a zero interval exports on the next write after a change") {
+    MetricsSink sink(store, MetricsSinkOptions{.json_path = dir / "m.json", .interval = 0ms});
+    sink.open();
+    sink.write(batch);
+    CHECK(sink.exports() == 1);  // nothing changed
+    store->record("loss", 0.5, ObservationTime{1});
+    sink.write(batch);
+    CHECK(sink.exports() == 2);
+    CHECK(read_json(dir / "m.json")["metrics"]["loss"]["count"] == 1);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("metrics sink: an unwritable path fails at open with the path", "[metrics][sink]") {
+  auto store = std::make_shared<MetricStore>();
+  MetricsSink sink(store, MetricsSinkOptions{.csv_path = "/nonexistent-dir/m.csv"});
+  try {
+    sink.open();
+    FAIL("open succeeded");
+  } catch (const std::system_error& error) {
+    CHECK(std::string(error.what()).find("/nonexistent-dir/m.csv") != std::string::npos);
+  }
+}
