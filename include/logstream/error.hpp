@@ -7,10 +7,15 @@
 
 namespace logstream {
 
-/// start() could not start the stream: the message names the command (or fd) and the OS error.
-class StartError : public std::system_error {
+/// start() could not start the stream: the message names the command (or fd) and the OS
+/// error; code() is that error (ENOENT: not found, EACCES: not executable, EMFILE: no fds...).
+class StartError : public std::runtime_error {
 public:
-  StartError(std::error_code code, const std::string& what) : std::system_error(code, what) {}
+  StartError(std::error_code code, const std::string& what) : std::runtime_error(what), code_(code) {}
+  const std::error_code& code() const noexcept { return code_; }
+
+private:
+  std::error_code code_;
 };
 
 /// A Streamer used out of order (start() twice, add_sink() after start()).

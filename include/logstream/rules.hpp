@@ -41,7 +41,7 @@ enum class RuleField : std::uint8_t {
   best_score,
   metric,      ///< a metric named after the group
   metric_key,  ///< `key`: the metric's name is the captured text
-  metric_value,///< `value`: the value for `key` (a plain metric "value" when there is no `key`)
+  metric_value, ///< `value`: the value for `key` (a plain metric "value" when there is no `key`)
   ignored,
 };
 

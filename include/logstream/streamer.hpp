@@ -33,8 +33,9 @@ struct StreamerOptions {
   FramingOptions framing{};
   FileSinkOptions log_file{};
   ExtractorOptions extraction{};
-  /// Bytes read but not yet through every lossless sink. At the bound the pipe is no longer
-  /// read, so the child blocks in write(): memory stays bounded and nothing is dropped.
+  /// Bytes read from the pipes whose lines have not yet passed every lossless sink. At the
+  /// bound the pipes are no longer read, so the child blocks in write(): memory stays bounded
+  /// (by this plus the per-line index, at most 16 bytes a line) and nothing is dropped.
   std::size_t max_inflight_bytes = 4 << 20;
   /// Bytes a drop_oldest sink may have queued before its oldest batches are dropped.
   std::size_t drop_queue_bytes = 1 << 20;

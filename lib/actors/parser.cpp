@@ -43,14 +43,12 @@ void ParserActor::deliver(LineBatch batch, std::size_t chunk_bytes) {
   }
   for (std::size_t s = 0; s < counts.size(); ++s)
     if (counts[s]) lines_[s].fetch_add(counts[s], std::memory_order_relaxed);
-  // The batch may hold more (joined text, records) or less than the chunk did: count the
-  // difference now, and release the whole footprint when the last sink lets go.
-  std::size_t footprint = batch.footprint();
-  stream_.adjust_inflight(static_cast<std::ptrdiff_t>(footprint) - static_cast<std::ptrdiff_t>(chunk_bytes));
+  // In-flight bytes are the bytes read from the pipe: they are released when the last sink
+  // lets go of the batch that holds them.
   StreamContext* stream = &stream_;
-  BatchPtr shared(new LineBatch(std::move(batch)), [stream, footprint](const LineBatch* b) {
+  BatchPtr shared(new LineBatch(std::move(batch)), [stream, chunk_bytes](const LineBatch* b) {
     delete b;
-    stream->release(footprint);
+    stream->release(chunk_bytes);
   });
   for (SinkActor* sink : sinks_) sink->send(shared);
 }

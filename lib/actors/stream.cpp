@@ -54,17 +54,28 @@ void Stream::start() {
     start_on_loop();
     return;
   }
-  std::promise<void> started;
+  // The error crosses threads as a plain code and text, rebuilt here: libstdc++'s exception
+  // strings are shared copy-on-write, which a thread sanitizer cannot follow.
+  struct Outcome {
+    std::error_code code;
+    std::string message;
+    bool failed = false;
+  };
+  std::promise<Outcome> started;
   auto result = started.get_future();
   runtime_.loop_executor().post([this, &started] {
+    Outcome outcome;
     try {
       start_on_loop();
-      started.set_value();
-    } catch (...) {
-      started.set_exception(std::current_exception());
+    } catch (const StartError& e) {
+      outcome = Outcome{e.code(), e.what(), true};
+    } catch (const std::exception& e) {
+      outcome = Outcome{std::make_error_code(std::errc::io_error), e.what(), true};
     }
+    started.set_value(std::move(outcome));
   });
-  result.get();
+  Outcome outcome = result.get();
+  if (outcome.failed) throw StartError(outcome.code, outcome.message);
 }
 
 void Stream::start_on_loop() {
@@ -207,11 +218,6 @@ void Stream::release(std::size_t bytes) {
     self->resume_posted_.store(false, std::memory_order_release);
     self->resume_on_loop();
   });
-}
-
-void Stream::adjust_inflight(std::ptrdiff_t delta) {
-  if (delta >= 0) add_inflight(static_cast<std::size_t>(delta));
-  else inflight_.fetch_sub(static_cast<std::size_t>(-delta), std::memory_order_seq_cst);
 }
 
 // ---- the end of input (loop thread) ---------------------------------------------------------

@@ -59,7 +59,6 @@ public:
   // StreamContext (any thread)
   void report(StreamEvent event) override;
   void release(std::size_t bytes) override;
-  void adjust_inflight(std::ptrdiff_t delta) override;
   void progress_changed(const TrainingProgress& progress) override;
   void actor_done() override;
 

@@ -15,8 +15,6 @@ public:
   virtual void report(StreamEvent event) = 0;
   /// Bytes held by a batch were released (backpressure may resume reading).
   virtual void release(std::size_t bytes) = 0;
-  /// Bytes retained grew or shrank after framing (a batch's footprint vs. its chunk).
-  virtual void adjust_inflight(std::ptrdiff_t delta) = 0;
   /// The extractor saw a change.
   virtual void progress_changed(const TrainingProgress& progress) = 0;
   /// One actor finished (after its sink's close()).

@@ -14,7 +14,8 @@ namespace logstream::extract {
 /// the text is valid during the call only. Empty CR segments (tqdm's leading "\r") are skipped.
 class LineSplitter {
 public:
-  explicit LineSplitter(std::size_t max_line_bytes) : max_(max_line_bytes == 0 ? 1 : max_line_bytes) {}
+  explicit LineSplitter(std::size_t max_line_bytes)
+      : max_(max_line_bytes == 0 ? 1 : max_line_bytes) {}
 
   template <typename OnLine>
   void feed(std::string_view bytes, OnLine&& on_line) {

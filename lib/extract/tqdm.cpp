@@ -112,7 +112,8 @@ bool parse_stats(std::string_view text, std::size_t open, BarView& bar) noexcept
 // " 45%|####5     | 45/100 [...]": the percentage, the bar, then n/total and the stats.
 std::optional<BarView> parse_with_total(std::string_view text, std::size_t pct) noexcept {
   std::size_t num_start = pct;
-  while (num_start > 0 && (is_digit(text[num_start - 1]) || text[num_start - 1] == '.')) --num_start;
+  auto in_number = [&](std::size_t i) { return is_digit(text[i - 1]) || text[i - 1] == '.'; };
+  while (num_start > 0 && in_number(num_start)) --num_start;
   auto percentage = scan_double(text, num_start);
   if (num_start == pct || !percentage || percentage->end != pct) return std::nullopt;
   const std::size_t bar_end = text.find('|', pct + 2);

@@ -49,10 +49,15 @@ std::vector<std::string> child_environment(const ProcessSpec& spec) {
   }
   for (const auto& [k, v] : spec.env) merged[k] = v;
   // Python block-buffers stdout on a pipe: without this nothing streams until it exits.
-  if (!spec.env.count("PYTHONUNBUFFERED")) merged["PYTHONUNBUFFERED"] = "1";
+  if (!spec.env.count("PYTHONUNBUFFERED")) merged.insert_or_assign(std::string("PYTHONUNBUFFERED"), std::string("1"));
   std::vector<std::string> out;
   out.reserve(merged.size());
-  for (const auto& [k, v] : merged) out.push_back(k + "=" + v);
+  for (const auto& [k, v] : merged) {
+    std::string entry;
+    entry.reserve(k.size() + 1 + v.size());
+    entry.append(k).append(1, '=').append(v);
+    out.push_back(std::move(entry));
+  }
   return out;
 }
 

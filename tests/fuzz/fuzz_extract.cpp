@@ -33,8 +33,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   logstream::extract::scan_default(input, scan);
   if (auto bar = logstream::extract::parse_bar(input)) {
     // The postfix is a view into the line.
-    if (!bar->postfix.empty() && (bar->postfix.data() < input.data() ||
-                                  bar->postfix.data() + bar->postfix.size() > input.data() + size)) {
+    const char* first = bar->postfix.data();
+    const char* last = first + bar->postfix.size();
+    if (!bar->postfix.empty() && (first < input.data() || last > input.data() + size)) {
       __builtin_trap();
     }
   }

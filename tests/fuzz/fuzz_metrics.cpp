@@ -14,7 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& token : tokens) {
     // Keys are valid names and views into the line.
     if (!logstream::extract::is_metric_key(token.key)) __builtin_trap();
-    if (token.key.data() < input.data() || token.key.data() + token.key.size() > input.data() + size) {
+    const char* first = token.key.data();
+    if (first < input.data() || first + token.key.size() > input.data() + size) {
       __builtin_trap();
     }
   }

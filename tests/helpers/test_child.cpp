@@ -1,5 +1,5 @@
 // test_child: the child program the process tests spawn, one mode per behaviour under test.
-// Output goes straight to write(2), so what reaches the pipe, and when, is exactly what a mode says.
+// Output goes straight to write(2): what reaches the pipe, and when, is exactly what a mode says.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -226,7 +226,8 @@ int mode_signal(Args args) {
 // Only SIGKILL ends this: tests of the escalation from a polite signal to SIGKILL.
 [[noreturn]] void ignore_and_pause(bool ignore_int) {
   std::signal(SIGTERM, SIG_IGN);
-  if (ignore_int) std::signal(SIGINT, SIG_IGN);
+  // Set SIGINT both ways: an ignored disposition survives exec (a shell's background job has one).
+  std::signal(SIGINT, ignore_int ? SIG_IGN : SIG_DFL);
   emit(1, "ready\n");
   for (;;) ::pause();  // ignored signals never wake pause(), so this blocks without spinning
 }
@@ -337,6 +338,50 @@ int mode_stdio(Args args) {
   return 0;  // returning from main flushes whatever stdio still holds
 }
 
+// C stdio like tqdm: CR-overwritten states, each flushed, then one newline. On a terminal the
+// log file must keep only the final state.
+int mode_stdio_bar(Args args) {
+  const auto count = static_cast<int>(arg_number(args, 0, "N", 1'000'000));
+  const std::uint64_t ms = arg_number(args, 1, "MS", 86'400'000);
+  std::printf("bar start\n");
+  for (int i = 1; i <= count; ++i) {
+    std::printf("\rstep %3d%%|%-10s| %d/%d", i * 100 / count, std::string(static_cast<std::size_t>(i * 10 / count), '#').c_str(), i, count);
+    std::fflush(stdout);
+    if (i < count) sleep_ms(ms);
+  }
+  std::printf("\nbar done\n");
+  return 0;
+}
+
+// A training job in the seed's log format: positions, models, trials with scores and BEST
+// lines, metrics, and a tqdm-style bar of CR updates on stderr; MS between trials.
+int mode_train(Args args) {
+  const std::uint64_t positions = arg_number(args, 0, "POSITIONS", 1000);
+  const std::uint64_t trials = arg_number(args, 1, "TRIALS", 100000);
+  const std::uint64_t ms = arg_number(args, 2, "MS", 86'400'000);
+  static constexpr std::string_view models[] = {"XGBoost", "LightGBM", "CatBoost"};
+  for (std::uint64_t p = 1; p <= positions; ++p) {
+    const std::string_view model = models[(p - 1) % std::size(models)];
+    emit_format(1, "Position {}/{}\n=== {} Position {} ===\n", p, positions, model, p);
+    double best = -1;
+    for (std::uint64_t t = 1; t <= trials; ++t) {
+      for (int step = 1; step <= 4; ++step)
+        emit_format(2, "\rtrial {}: {:3d}%|{:<8}| {}/4 [00:00<00:00, 40.0it/s]", t, step * 25, std::string(static_cast<std::size_t>(step * 2), '#'), step);
+      emit(2, "\n");
+      const double score = 0.1 + 0.05 * static_cast<double>((t * 7 + p * 3) % 10);
+      emit_format(1, "  Trial {}/{}: Score={:.4f}\n", t, trials, score);
+      if (score > best) {
+        best = score;
+        emit_format(1, "    [BEST] NEW BEST! Score: {:.4f}\n", score);
+      }
+      emit_format(1, "epoch {} loss={:.4f} acc={:.4f}\n", t, 1.0 / static_cast<double>(t + 1), score);
+      sleep_ms(ms);
+    }
+    emit_format(1, "Training {} model complete. Test Score: {:.4f}\n", model, best);
+  }
+  return 0;
+}
+
 // Killed mid-line: the reader must still deliver the unterminated tail.
 int mode_kill_mid(Args args) {
   const std::uint64_t count = arg_number(args, 0, "N", UINT32_MAX);
@@ -401,6 +446,8 @@ constexpr Mode modes[] = {
     {"slow", "N MS", 2, 2, mode_slow},
     {"paced", "N RATE", 2, 2, mode_paced},
     {"stdio", "N", 1, 1, mode_stdio},
+    {"stdio-bar", "N MS", 2, 2, mode_stdio_bar},
+    {"train", "POSITIONS TRIALS MS", 3, 3, mode_train},
     {"kill-mid", "N", 1, 1, mode_kill_mid},
     {"close-stdout", "", 0, 0, mode_close_stdout},
     {"flood", "N", 1, 1, mode_flood},
@@ -408,8 +455,11 @@ constexpr Mode modes[] = {
 
 [[noreturn]] void usage(std::string_view problem) {
   fmt::memory_buffer text;
-  fmt::format_to(std::back_inserter(text), "test_child: {}\nusage: test_child MODE [ARGS...]\n", problem);
-  for (const Mode& mode : modes) fmt::format_to(std::back_inserter(text), "  {} {}\n", mode.name, mode.usage);
+  fmt::format_to(std::back_inserter(text), "test_child: {}\nusage: test_child MODE [ARGS...]\n",
+                 problem);
+  for (const Mode& mode : modes)
+    fmt::format_to(std::back_inserter(text), "  {}{}{}\n", mode.name,
+                   mode.usage.empty() ? "" : " ", mode.usage);
   emit(2, text);
   std::exit(usage_exit_code);
 }

@@ -20,7 +20,13 @@ namespace logstream::test {
 /// The child program built from tests/helpers (meson passes its path in the environment).
 inline std::string child_path() {
   const char* p = std::getenv("LOGSTREAM_TEST_CHILD");
-  return p ? p : "tests/helpers/test_child";
+  std::string path = p ? p : "tests/helpers/test_child";
+  // Absolute, so tests that change the child's working directory still find it.
+  if (char* real = ::realpath(path.c_str(), nullptr)) {
+    path = real;
+    std::free(real);
+  }
+  return path;
 }
 
 inline ProcessSpec child(std::vector<std::string> args) {

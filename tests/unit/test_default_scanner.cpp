@@ -87,7 +87,8 @@ TEST_CASE("default scanner: spacing and log prefixes do not matter", "[scanner]"
       {"===== LightGBM Position 5 =====", {.position = 5, .model = "LightGBM"}},
       {"Trial   7/15:Score = 0.5",
        {.trial = 7, .total_trials = 15, .score = 0.5, .trial_began = true}},
-      {"Trial 2/15: score: 0.25", {.trial = 2, .total_trials = 15, .score = 0.25, .trial_began = true}},
+      {"Trial 2/15: score: 0.25",
+       {.trial = 2, .total_trials = 15, .score = 0.25, .trial_began = true}},
       {"Score=0.75,", {.score = 0.75}},
       {"Final Score: 0.9.", {.score = 0.9}},
   };

@@ -117,7 +117,8 @@ TEST_CASE("extractor: metrics are recorded with their line numbers", "[extractor
   CHECK(points[0].seconds == Approx(0.01));
 }
 
-TEST_CASE("extractor: an Optuna line records its objective, not its parameters", "[extractor][optuna]") {
+TEST_CASE("extractor: an Optuna line records its objective, not its parameters",
+          "[extractor][optuna]") {
   Feeder f;
   CHECK(f.feed("[I 2024-05-01 12:00:00,000] Trial 5 finished with value: 0.83 and parameters: "
                "{'x': 1.5}. Best is trial 3 with value: 0.91."));

@@ -17,8 +17,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-ObservationTime at(std::uint64_t seq,
-                   std::chrono::steady_clock::time_point arrival = std::chrono::steady_clock::now()) {
+ObservationTime at(std::uint64_t seq, std::chrono::steady_clock::time_point arrival =
+                                           std::chrono::steady_clock::now()) {
   return ObservationTime{seq, arrival, std::chrono::system_clock::now()};
 }
 
@@ -76,7 +76,8 @@ TEST_CASE("metric store: keys past max_keys are dropped and counted", "[metrics]
   MetricStore store(MetricsOptions{.series_cap = 10, .max_keys = 3});
   const std::uint64_t before = store.version();
   for (int i = 0; i < 5; ++i) {
-    CHECK(store.record("k" + std::to_string(i), i, at(static_cast<std::uint64_t>(i + 1))) == (i < 3));
+    const bool kept = store.record("k" + std::to_string(i), i, at(i + 1u));
+    CHECK(kept == (i < 3));
   }
   CHECK(store.record("k1", 10, at(9)));  // a known key still records
   CHECK(store.size() == 3);

@@ -84,7 +84,8 @@ void fill(MetricStore& store) {
 
 }  // namespace
 
-TEST_CASE("metrics export: the CSV has one row per observation in line order", "[metrics][export]") {
+TEST_CASE("metrics export: the CSV has one row per observation in line order",
+          "[metrics][export]") {
   MetricStore store;
   fill(store);
   const auto path = temp_path("metrics.csv");
@@ -142,14 +143,16 @@ TEST_CASE("metrics export: keys with CSV and JSON specials stay parseable", "[me
   CHECK(json["metrics"].contains("a,\"b\"\\c\n"));
 }
 
-TEST_CASE("metrics export: an empty store exports a header and an empty object", "[metrics][export]") {
+TEST_CASE("metrics export: an empty store exports a header and an empty object",
+          "[metrics][export]") {
   MetricStore store;
   CHECK(parse_csv(store.to_csv()).size() == 1);
   const auto json = nlohmann::json::parse(store.to_json());
   CHECK(json["metrics"].empty());
 }
 
-TEST_CASE("metrics export: a failed write throws system_error naming the path", "[metrics][export]") {
+TEST_CASE("metrics export: a failed write throws system_error naming the path",
+          "[metrics][export]") {
   MetricStore store;
   fill(store);
   const std::filesystem::path path = "/nonexistent-dir/metrics.csv";

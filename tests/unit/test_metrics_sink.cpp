@@ -40,7 +40,8 @@ nlohmann::json read_json(const std::filesystem::path& path) {
 TEST_CASE("metrics sink: open writes the files, close writes the final state", "[metrics][sink]") {
   const auto dir = temp_dir();
   auto store = std::make_shared<MetricStore>();
-  MetricsSink sink(store, MetricsSinkOptions{.csv_path = dir / "m.csv", .json_path = dir / "m.json"});
+  MetricsSink sink(store,
+                   MetricsSinkOptions{.csv_path = dir / "m.csv", .json_path = dir / "m.json"});
   CHECK(sink.name() == "metrics");
   CHECK(sink.overflow() == logstream::OverflowPolicy::drop_oldest);
   sink.open();

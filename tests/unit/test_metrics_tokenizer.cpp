@@ -45,8 +45,9 @@ TEST_CASE("metrics tokenizer: key=value and key: value tokens are metrics", "[me
   check_tokens("acc: 0.8123", {{"acc", 0.8123}});
   check_tokens("lr=3e-4", {{"lr", 3e-4}});
   check_tokens("epoch 3 loss=0.5 acc: 0.75 lr=1e-3", {{"loss", 0.5}, {"acc", 0.75}, {"lr", 1e-3}});
-  check_tokens("step=10, loss = -1.5; grad_norm=inf", {{"step", 10}, {"loss", -1.5},
-                                                       {"grad_norm", std::numeric_limits<double>::infinity()}});
+  const double inf = std::numeric_limits<double>::infinity();
+  check_tokens("step=10, loss = -1.5; grad_norm=inf",
+               {{"step", 10}, {"loss", -1.5}, {"grad_norm", inf}});
   check_tokens("val/loss=0.3 train.acc=0.9 top-5=0.99", {{"val/loss", 0.3}, {"train.acc", 0.9},
                                                          {"top-5", 0.99}});
   check_tokens("loss=nan", {{"loss", std::numeric_limits<double>::quiet_NaN()}});
@@ -54,7 +55,8 @@ TEST_CASE("metrics tokenizer: key=value and key: value tokens are metrics", "[me
   check_tokens("(loss=0.1)", {{"loss", 0.1}});
 }
 
-TEST_CASE("metrics tokenizer: Hugging Face and JSON dicts give their numeric entries", "[metrics]") {
+TEST_CASE("metrics tokenizer: Hugging Face and JSON dicts give their numeric entries",
+          "[metrics]") {
   check_tokens("{'loss': 0.4312, 'learning_rate': 3e-05, 'epoch': 0.5}",
                {{"loss", 0.4312}, {"learning_rate", 3e-05}, {"epoch", 0.5}});
   check_tokens(R"({"eval_loss": 0.25, "eval_runtime": 1.5, "note": "fast", "epoch": 1.0})",
