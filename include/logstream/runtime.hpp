@@ -13,7 +13,7 @@ namespace logstream {
 struct RuntimeOptions {
   /// Threads that run the parser and sink actors (user callbacks run there). With 0, every
   /// actor runs on the loop thread.
-  unsigned worker_threads = 1;
+  unsigned worker_threads = 2;
 };
 
 class RuntimeImpl;

@@ -29,6 +29,60 @@ std::optional<Scanned<double>> scan_special(std::string_view text, std::size_t p
   return std::nullopt;
 }
 
+// Clinger's fast path: up to 15 significant digits make an exact double mantissa, and 10^k
+// for k <= 22 is exact, so one multiplication or division rounds correctly. Log numbers
+// ("0.4436", "3e-4", "1600") nearly always qualify; anything else goes to from_chars.
+bool scan_simple_double(const char* p, const char* end, bool negative, double& value, const char*& stop) noexcept {
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  std::uint64_t mantissa = 0;
+  int digits = 0;
+  int exponent = 0;
+  while (p < end && is_digit(*p)) {
+    if (digits == 0 && *p == '0') {
+      ++p;
+      continue;
+    }
+    if (++digits > 15) return false;
+    mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
+    ++p;
+  }
+  if (p < end && *p == '.') {
+    ++p;
+    while (p < end && is_digit(*p)) {
+      if (digits == 0 && *p == '0') {
+        --exponent;
+        ++p;
+        continue;
+      }
+      if (++digits > 15) return false;
+      mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
+      --exponent;
+      ++p;
+    }
+  }
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    const char* q = p + 1;
+    bool exp_negative = false;
+    if (q < end && (*q == '+' || *q == '-')) exp_negative = *q++ == '-';
+    if (q < end && is_digit(*q)) {
+      int e = 0;
+      while (q < end && is_digit(*q)) {
+        if (e > 1000) return false;
+        e = e * 10 + (*q++ - '0');
+      }
+      exponent += exp_negative ? -e : e;
+      p = q;
+    }
+  }
+  if (exponent < -22 || exponent > 22) return false;
+  double v = static_cast<double>(mantissa);
+  v = exponent < 0 ? v / kPow10[-exponent] : v * kPow10[exponent];
+  value = negative ? -v : v;
+  stop = p;
+  return true;
+}
+
 }  // namespace
 
 std::optional<Scanned<std::int64_t>> scan_int(std::string_view text, std::size_t pos) noexcept {
@@ -57,9 +111,12 @@ std::optional<Scanned<double>> scan_double(std::string_view text, std::size_t po
   }
   const bool leading_dot = text[pos] == '.' && pos + 1 < text.size() && is_digit(text[pos + 1]);
   if (!is_digit(text[pos]) && !leading_dot) return std::nullopt;
+  double value = 0;
+  const char* stop = nullptr;
+  if (scan_simple_double(text.data() + pos, text.data() + text.size(), negative, value, stop))
+    return Scanned<double>{value, static_cast<std::size_t>(stop - text.data())};
   // from_chars takes '-' but not '+': start after a '+'.
   const char* first = text.data() + (negative ? start : pos);
-  double value = 0;
   auto [ptr, ec] = std::from_chars(first, text.data() + text.size(), value,
                                    std::chars_format::general);
   if (ec != std::errc{}) return std::nullopt;  // out of range: refused, not clamped
