@@ -188,6 +188,13 @@ int mode_bigline(Args args) {
   return 0;
 }
 
+int mode_burst(Args args) {
+  const std::uint64_t mib = arg_number(args, 0, "MIB", 64 * 1024);
+  const std::string block(1024 * 1024, 'x');
+  for (std::uint64_t i = 0; i < mib; ++i) emit(1, block);
+  return 0;
+}
+
 int mode_exit(Args args) {
   const auto code = static_cast<int>(arg_number(args, 0, "CODE", 255));
   emit(1, "bye\n");
@@ -434,6 +441,7 @@ constexpr Mode modes[] = {
     {"both", "N", 1, 1, mode_both},
     {"bytes", "ESCAPED", 1, 1, mode_bytes},
     {"bigline", "MIB", 1, 1, mode_bigline},
+    {"burst", "MIB", 1, 1, mode_burst},
     {"exit", "CODE", 1, 1, mode_exit},
     {"signal", "SIG", 1, 1, mode_signal},
     {"ignore-term", "[ignore-int]", 0, 1, mode_ignore_term},
