@@ -10,7 +10,7 @@
 
 #include <logstream/extractor.hpp>
 
-#include "extract/line_splitter.hpp"
+#include <logstream/framing.hpp>
 
 namespace logstream {
 namespace {
@@ -41,25 +41,33 @@ ReplayResult replay(const std::filesystem::path& path, const RuleSet& rules,
   const auto start = std::chrono::steady_clock::now();
   extractor.start(start);
 
-  // A file has no arrival times: every line gets the moment it was read.
-  auto feed = [&](Line line) {
-    line.arrival = std::chrono::steady_clock::now();
-    line.wall_time = std::chrono::system_clock::now();
-    extractor.feed(line);
+  // The same Framer a live stream uses; a file has no arrival times, so each read gets the
+  // moment it was read.
+  Framer framer({.max_line_bytes = options.max_line_bytes});
+  std::uint64_t lines = 0;
+  auto feed = [&](const LineBatch& batch) {
+    for (const Line& line : batch) {
+      extractor.feed(line);
+      ++lines;
+    }
   };
-  extract::LineSplitter splitter(options.max_line_bytes);
-  std::vector<char> buffer(1 << 16);
+  constexpr std::size_t kReadBytes = 1 << 16;
   for (;;) {
-    const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), file.get());
-    if (n > 0) splitter.feed(std::string_view(buffer.data(), n), feed);
-    if (n < buffer.size()) {
+    Chunk chunk;
+    chunk.bytes = ByteBuffer(kReadBytes);
+    const std::size_t n = std::fread(chunk.bytes.data(), 1, kReadBytes, file.get());
+    chunk.bytes.resize(n);
+    chunk.arrival = std::chrono::steady_clock::now();
+    chunk.wall_time = std::chrono::system_clock::now();
+    if (n > 0) feed(framer.frame(std::move(chunk)));
+    if (n < kReadBytes) {
       if (std::ferror(file.get()) != 0) throw_read_error(errno, path);
       break;
     }
   }
-  splitter.finish(feed);
+  feed(framer.finish(Source::out));
   extractor.finish(std::chrono::steady_clock::now());
-  return ReplayResult{extractor.progress(), extractor.metrics(), splitter.lines()};
+  return ReplayResult{extractor.progress(), extractor.metrics(), lines};
 }
 
 }  // namespace logstream

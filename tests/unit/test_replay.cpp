@@ -1,4 +1,4 @@
-// replay() and its line splitter: a log file framed like a stream and extracted.
+// replay(): a log file framed like a stream (the Framer's own tests cover the rules) and extracted.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -11,35 +11,7 @@
 
 #include <logstream/replay.hpp>
 
-#include "extract/line_splitter.hpp"
-
-using logstream::Line;
-using logstream::Terminator;
-using logstream::extract::LineSplitter;
-
 namespace {
-
-struct Framed {
-  std::string text;
-  Terminator terminator;
-  bool transient;
-  bool continued;
-  bool operator==(const Framed&) const = default;
-};
-
-std::vector<Framed> split(const std::vector<std::string>& chunks, std::size_t max = 1 << 20) {
-  LineSplitter splitter(max);
-  std::vector<Framed> lines;
-  std::uint64_t expected_seq = 0;
-  auto on_line = [&](const Line& line) {
-    CHECK(line.seq == ++expected_seq);
-    lines.push_back({std::string(line.text), line.terminator, line.transient, line.continued});
-  };
-  for (const auto& chunk : chunks) splitter.feed(chunk, on_line);
-  splitter.finish(on_line);
-  return lines;
-}
-
 std::filesystem::path write_temp(const std::string& bytes) {
   static int counter = 0;
   const auto path = std::filesystem::temp_directory_path() /
@@ -48,41 +20,7 @@ std::filesystem::path write_temp(const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
   return path;
 }
-
 }  // namespace
-
-TEST_CASE("line splitter: LF, CRLF and lone CR end lines like a stream", "[replay]") {
-  const std::vector<Framed> expected = {
-      {"a", Terminator::lf, false, false},
-      {"b", Terminator::crlf, false, false},
-      {" 10%", Terminator::cr, true, false},
-      {" 20%", Terminator::cr, true, false},
-      {"done", Terminator::lf, false, false},
-      {"", Terminator::lf, false, false},
-      {"tail", Terminator::none, false, false},
-  };
-  const std::string bytes = "a\nb\r\n\r 10%\r 20%\rdone\n\ntail";
-  CHECK(split({bytes}) == expected);
-  SECTION("whatever the chunk boundaries") {
-    for (std::size_t cut = 0; cut <= bytes.size(); ++cut) {
-      CAPTURE(cut);
-      CHECK(split({bytes.substr(0, cut), bytes.substr(cut)}) == expected);
-    }
-    std::vector<std::string> bytewise;
-    for (char c : bytes) bytewise.emplace_back(1, c);
-    CHECK(split(bytewise) == expected);
-  }
-}
-
-TEST_CASE("line splitter: a trailing CR is a transient last line", "[replay]") {
-  CHECK(split({"50%\r"}) == std::vector<Framed>{{"50%", Terminator::cr, true, false}});
-}
-
-TEST_CASE("line splitter: long lines are cut into continued pieces", "[replay]") {
-  CHECK(split({"abcdefg\n"}, 3) == std::vector<Framed>{{"abc", Terminator::none, false, true},
-                                                       {"def", Terminator::none, false, true},
-                                                       {"g", Terminator::lf, false, false}});
-}
 
 TEST_CASE("replay: a log file gives the final progress and metrics", "[replay]") {
   const auto path = write_temp(
