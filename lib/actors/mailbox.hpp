@@ -4,6 +4,7 @@
 #include <atomic>
 #include <coroutine>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 
@@ -16,6 +17,8 @@ namespace logstream {
 /// One producer (any thread, never two at once), one consumer coroutine. The consumer suspends
 /// in wait() when the box is empty and is scheduled on its executor by the next send() or
 /// close(). Order is the producer's order: a single producer token carries every send.
+/// Suspension is decided by one compare-exchange on a notification counter, so neither side
+/// touches the box after handing the other the right to finish.
 ///
 /// Usage (the consumer drains everything on each wake-up):
 ///   while (co_await box.wait()) while (auto m = box.try_receive()) handle(*m);
@@ -30,36 +33,41 @@ public:
   /// Enqueues `message` and wakes the consumer if it waits. Producer only.
   void send(T message) {
     queue_.enqueue(producer_, std::move(message));
-    // seq_cst pairs with the consumer's store of waiting_ then load of size_ (Dekker): either
-    // it sees this item, or we see it waiting and wake it.
-    size_.fetch_add(1, std::memory_order_seq_cst);
-    wake();
+    size_.fetch_add(1, std::memory_order_release);
+    notify();
   }
 
   /// Enqueues, then drops the oldest messages while more than `cap` are queued; `dropped` is
   /// called with each one (for counting) on the producer's thread. Producer only.
   template <typename OnDrop>
   void send_dropping(T message, std::size_t cap, OnDrop&& dropped) {
-    send(std::move(message));
-    while (size_.load(std::memory_order_seq_cst) > static_cast<std::ptrdiff_t>(cap)) {
+    queue_.enqueue(producer_, std::move(message));
+    size_.fetch_add(1, std::memory_order_release);
+    while (size_.load(std::memory_order_acquire) > static_cast<std::ptrdiff_t>(cap)) {
       T old;
       if (!queue_.try_dequeue(old)) break;
-      size_.fetch_sub(1, std::memory_order_seq_cst);
+      size_.fetch_sub(1, std::memory_order_acq_rel);
       dropped(old);
     }
+    notify();
   }
 
-  /// No more messages: the consumer drains what is queued, then wait() returns false.
+  /// No more messages: the consumer drains what is queued, then wait() returns false. The
+  /// producer's last call: the consumer may finish, and the box be destroyed, right after.
   void close() {
-    closed_.store(true, std::memory_order_seq_cst);
-    wake();
+    closed_.store(true, std::memory_order_release);
+    notify();
   }
 
   /// Consumer only.
   std::optional<T> try_receive() {
     if (size_.load(std::memory_order_acquire) <= 0) return std::nullopt;
     T message;
-    if (!queue_.try_dequeue(consumer_, message)) return std::nullopt;
+    // The item is counted, so it is there: a failed dequeue only means the producer's
+    // enqueue is not yet visible to this thread, for a moment.
+    while (!queue_.try_dequeue(consumer_, message)) {
+      if (size_.load(std::memory_order_acquire) <= 0) return std::nullopt;  // dropped meanwhile
+    }
     size_.fetch_sub(1, std::memory_order_acq_rel);
     return message;
   }
@@ -74,29 +82,44 @@ public:
   auto wait() noexcept {
     struct Awaiter {
       Mailbox& box;
-      bool await_ready() const noexcept { return box.has_news(); }
-      bool await_suspend(std::coroutine_handle<> handle) noexcept {
-        box.waiter_ = handle;
-        box.waiting_.store(true, std::memory_order_seq_cst);
-        // Something arrived between await_ready and here: take the wake-up back ourselves,
-        // unless a producer already claimed it (then it has scheduled us).
-        if (box.has_news() && box.waiting_.exchange(false, std::memory_order_acq_rel)) return false;
+      bool await_ready() noexcept {
+        // Closed is a state, not news: after close() nothing will ever wake us, so never
+        // suspend; await_resume says whether messages are left to drain.
+        if (box.closed_.load(std::memory_order_acquire)) return true;
+        // New notifications since we last looked: go round the drain loop again first.
+        const std::uint64_t now = box.state_.load(std::memory_order_acquire);
+        if (now == box.seen_) return false;
+        box.seen_ = now;
         return true;
       }
+      bool await_suspend(std::coroutine_handle<> handle) noexcept {
+        box.waiter_ = handle;
+        std::uint64_t expected = box.seen_;
+        // The compare-exchange is the last access: once the waiting bit is set, a producer
+        // may resume us on another thread, the actor may finish and the box be destroyed.
+        // It fails when a notification came after await_ready looked: then we go on.
+        return box.state_.compare_exchange_strong(expected, box.seen_ | kWaiting, std::memory_order_acq_rel,
+                                                  std::memory_order_acquire);
+      }
       bool await_resume() const noexcept {
-        return !(box.closed_.load(std::memory_order_acquire) &&
-                 box.size_.load(std::memory_order_acquire) <= 0);
+        return !(box.closed_.load(std::memory_order_acquire) && box.size_.load(std::memory_order_acquire) <= 0);
       }
     };
     return Awaiter{*this};
   }
 
 private:
-  bool has_news() const noexcept {
-    return size_.load(std::memory_order_seq_cst) > 0 || closed_.load(std::memory_order_seq_cst);
-  }
-  void wake() {
-    if (waiting_.exchange(false, std::memory_order_acq_rel)) executor_.schedule(waiter_);
+  // state_ counts notifications (in steps of 2); bit 0 says the consumer is suspended.
+  static constexpr std::uint64_t kWaiting = 1;
+
+  void notify() {
+    // acq_rel: the consumer that sees this count also sees the item or the close before it.
+    const std::uint64_t before = state_.fetch_add(2, std::memory_order_acq_rel);
+    if ((before & kWaiting) == 0) return;
+    // The consumer is suspended and only we (the single producer) clear the bit.
+    std::coroutine_handle<> waiter = waiter_;
+    state_.fetch_and(~kWaiting, std::memory_order_acq_rel);
+    executor_.schedule(waiter);
   }
 
   Executor& executor_;
@@ -105,8 +128,9 @@ private:
   moodycamel::ConsumerToken consumer_;
   std::atomic<std::ptrdiff_t> size_{0};
   std::atomic<bool> closed_{false};
-  std::atomic<bool> waiting_{false};
-  std::coroutine_handle<> waiter_;  // written before waiting_ is set (release), read after exchange
+  std::atomic<std::uint64_t> state_{0};
+  std::uint64_t seen_ = 0;          // consumer only: the notification count it has acted on
+  std::coroutine_handle<> waiter_;  // written before the waiting bit is set, read after
 };
 
 }  // namespace logstream
