@@ -1,0 +1,225 @@
+// TtyDisplay (see display.hpp).
+#include "display.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "format.hpp"
+#include "panel.hpp"
+#include "text.hpp"
+
+namespace logstream::cli {
+namespace {
+
+constexpr std::size_t max_pending_lines = 20000;  // beyond this the terminal cannot keep up anyway
+constexpr std::string_view hide_cursor = "\x1b[?25l";
+constexpr std::string_view show_cursor = "\x1b[?25h";
+
+std::size_t rows_taken(std::string_view text, std::size_t cols) {
+  const std::size_t n = columns(text);
+  return n == 0 ? 1 : (n + cols - 1) / cols;
+}
+
+}  // namespace
+
+// Only queues the lines: drawing happens on the redraw thread, so this never blocks the stream.
+class TtyDisplay::LineSink : public Sink {
+public:
+  explicit LineSink(TtyDisplay& owner) : owner_(owner) {}
+  void write(const LineBatch& batch) override { owner_.take_batch(batch); }
+  std::string name() const override { return "display"; }
+
+private:
+  TtyDisplay& owner_;
+};
+
+TtyDisplay::TtyDisplay(TtyDisplayOptions options) : options_(std::move(options)) {}
+
+TtyDisplay::~TtyDisplay() {
+  stop_thread();
+  if (cursor_hidden_) write_all(STDOUT_FILENO, std::string("\n") + std::string(show_cursor));
+}
+
+void TtyDisplay::attach(Streamer& streamer) {
+  streamer_ = &streamer;
+  streamer.add_sink(std::make_shared<LineSink>(*this));
+  streamer.on_progress_update = [this](const TrainingProgress&) {
+    std::lock_guard lock(mutex_);
+    changed_ = true;
+  };
+  streamer.on_event = [this](const StreamEvent& e) {
+    if (e.kind != EventKind::exited && e.kind != EventKind::gap) notice(e.message);
+  };
+}
+
+void TtyDisplay::begin() {
+  started_ = std::chrono::steady_clock::now();
+  size_ = terminal_size(STDOUT_FILENO);
+  thread_ = std::thread([this] { run(); });
+}
+
+void TtyDisplay::take_batch(const LineBatch& batch) {
+  std::lock_guard lock(mutex_);
+  lines_ += batch.size();  // every line, CR states included, as the summary counts them
+  for (const Line& line : batch) {
+    if (line.transient) {
+      transient_ = terminal_safe(line.text);
+      transient_source_ = line.source;
+      continue;
+    }
+    // A committed line of the same source replaces the CR state it came from.
+    if (line.source == transient_source_) transient_.clear();
+    if (!options_.show_lines) continue;
+    pending_.push_back(Entry{terminal_safe(line.text), line.is_stderr() ? Kind::err : Kind::out});
+    if (pending_.size() > max_pending_lines) {
+      pending_.pop_front();
+      ++dropped_;
+    }
+  }
+  changed_ = true;
+}
+
+void TtyDisplay::notice(std::string_view text) {
+  {
+    std::lock_guard lock(mutex_);
+    pending_.push_back(Entry{"logstream: " + terminal_safe(text), Kind::notice});
+    changed_ = true;
+  }
+}
+
+void TtyDisplay::resize() {
+  std::lock_guard lock(mutex_);
+  resized_ = true;
+}
+
+void TtyDisplay::end(const RunSummary&) {
+  stop_thread();
+  if (started_ == std::chrono::steady_clock::time_point{}) return;  // never began: nothing drawn
+  std::string frame = render(true);
+  frame += '\n';
+  frame += show_cursor;
+  write_all(STDOUT_FILENO, frame);
+  cursor_hidden_ = false;
+  panel_rows_ = 0;
+}
+
+void TtyDisplay::stop_thread() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void TtyDisplay::run() {
+  std::unique_lock lock(mutex_);
+  auto next_frame = std::chrono::steady_clock::now();
+  while (!stopping_) {
+    // A fixed pace, not one frame per event: at most 1/frame_interval frames a second. Only
+    // stopping ends the wait early; lines and resizes wait for the next frame.
+    if (wake_.wait_until(lock, next_frame, [this] { return stopping_; })) break;
+    next_frame = std::chrono::steady_clock::now() + options_.frame_interval;
+    lock.unlock();
+    const std::string frame = render(false);
+    if (!frame.empty()) write_all(STDOUT_FILENO, frame);
+    lock.lock();
+  }
+}
+
+std::string TtyDisplay::render(bool finished) {
+  const auto now = std::chrono::steady_clock::now();
+  std::deque<Entry> entries;
+  std::string transient;
+  bool resized = false;
+  std::uint64_t dropped = 0;
+  std::uint64_t lines = 0;
+  bool changed = false;
+  {
+    std::lock_guard lock(mutex_);
+    entries.swap(pending_);
+    std::swap(resized, resized_);
+    std::swap(dropped, dropped_);
+    std::swap(changed, changed_);
+    transient = finished ? std::string() : transient_;
+    lines = lines_;
+  }
+  // Between changes, one frame a second keeps the clock and the rate moving.
+  const bool second_passed = now - last_frame_ >= std::chrono::seconds(1);
+  if (!finished && !changed && !resized && !second_passed && cursor_hidden_) return {};
+  last_frame_ = now;
+  rate_value_ = rate_.sample(lines, now);
+  if (dropped > 0)
+    entries.push_front(Entry{fmt::format("logstream: {} lines not shown here (the terminal fell behind; they are in the log file)", dropped), Kind::notice});
+
+  PanelInput input{.progress = streamer_->get_progress(), .transient = std::move(transient),
+                   .title = options_.title, .lines_per_second = rate_value_, .lines = lines,
+                   .elapsed_seconds = seconds_between(started_, now), .finished = finished};
+  if (auto store = streamer_->get_metrics()) {
+    input.metrics = store->summaries();
+    std::stable_sort(input.metrics.begin(), input.metrics.end(),
+                     [](const MetricSummary& a, const MetricSummary& b) { return a.last_seq > b.last_seq; });
+  }
+  if (resized) size_ = terminal_size(STDOUT_FILENO);
+  const std::size_t cols = static_cast<std::size_t>(std::max(size_.cols, 2));
+  std::vector<StyledLine> panel = build_panel(input, cols - 1);
+  // A panel taller than the screen would scroll its own top away: keep the top rows.
+  panel.resize(std::min(panel.size(), static_cast<std::size_t>(std::max(size_.rows - 1, 1))));
+
+  std::string frame;
+  if (!cursor_hidden_) {
+    frame += hide_cursor;
+    cursor_hidden_ = true;
+  }
+  for (Entry& entry : entries) remember(entry);
+  if (resized) {
+    // Terminals rewrap (or not) the old rows in their own ways: repaint the screen from what
+    // we remember instead of guessing where the old panel went.
+    frame += "\x1b[H\x1b[2J";
+    append_history(frame, static_cast<std::size_t>(std::max(size_.rows, 1)) - panel.size());
+  } else {
+    if (panel_rows_ > 0) frame += '\r';
+    if (panel_rows_ > 1) frame += fmt::format("\x1b[{}A", panel_rows_ - 1);
+    if (panel_rows_ > 0) frame += "\x1b[J";
+    for (const Entry& entry : entries) {
+      append_entry(frame, entry);
+      frame += '\n';
+    }
+  }
+  for (std::size_t i = 0; i < panel.size(); ++i) {
+    if (i > 0) frame += '\n';
+    panel[i].append_to(frame, cols - 1, options_.color);
+  }
+  panel_rows_ = panel.size();
+  return frame;
+}
+
+void TtyDisplay::append_entry(std::string& out, const Entry& entry) const {
+  const std::string_view sgr = entry.kind == Kind::err ? style::red : entry.kind == Kind::notice ? style::yellow : style::none;
+  const bool styled = options_.color && !sgr.empty();
+  if (styled) out += sgr;
+  out += entry.text;
+  if (styled) out += style::reset;
+}
+
+// The newest remembered lines that fit in `rows` screen rows, oldest first.
+void TtyDisplay::append_history(std::string& out, std::size_t rows) const {
+  const std::size_t cols = static_cast<std::size_t>(std::max(size_.cols, 1));
+  std::size_t used = 0;
+  std::size_t first = history_.size();
+  while (first > 0 && used + rows_taken(history_[first - 1].text, cols) <= rows) used += rows_taken(history_[--first].text, cols);
+  for (std::size_t i = first; i < history_.size(); ++i) {
+    append_entry(out, history_[i]);
+    out += '\n';
+  }
+}
+
+void TtyDisplay::remember(Entry entry) {
+  history_.push_back(std::move(entry));
+  while (history_.size() > options_.history_lines) history_.pop_front();
+}
+
+}  // namespace logstream::cli

@@ -1,0 +1,85 @@
+// TtyDisplay: the live terminal view of `logstream run`. Log lines scroll; below them a status
+// panel (panel.hpp) stays in place. A redraw thread draws at most 10 frames a second, each frame
+// one write(): back over the old panel, clear below, the new lines, the new panel.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "output.hpp"
+#include "rate_meter.hpp"
+#include "terminal.hpp"
+
+namespace logstream::cli {
+
+struct TtyDisplayOptions {
+  bool show_lines = true;     ///< false (--quiet): the panel only
+  bool color = true;
+  std::string title;          ///< shown until the log names a model
+  std::size_t history_lines = 500;  ///< lines kept to repaint the screen after a resize
+  std::chrono::milliseconds frame_interval{100};
+};
+
+class TtyDisplay : public Output {
+public:
+  explicit TtyDisplay(TtyDisplayOptions options);
+  /// Shows the cursor again if end() was never reached.
+  ~TtyDisplay() override;
+
+  void attach(Streamer& streamer) override;
+  void begin() override;
+  void notice(std::string_view text) override;
+  void resize() override;
+  void end(const RunSummary& summary) override;
+
+private:
+  enum class Kind : std::uint8_t { out, err, notice };
+  struct Entry {
+    std::string text;  // terminal-safe
+    Kind kind = Kind::out;
+  };
+  class LineSink;
+
+  void take_batch(const LineBatch& batch);  // the sink's actor thread
+  void run();                               // the redraw thread
+  std::string render(bool finished);        // the redraw thread, or main after it ended
+  void append_entry(std::string& out, const Entry& entry) const;
+  void append_history(std::string& out, std::size_t rows) const;
+  void remember(Entry entry);
+  void stop_thread();
+
+  TtyDisplayOptions options_;
+  Streamer* streamer_ = nullptr;
+  std::chrono::steady_clock::time_point started_{};
+
+  // Shared with the sink and signal threads.
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Entry> pending_;
+  std::uint64_t dropped_ = 0;   // pending lines discarded while the terminal lagged
+  std::uint64_t lines_ = 0;
+  std::string transient_;       // the latest CR state
+  Source transient_source_ = Source::out;
+  bool changed_ = false;
+  bool resized_ = false;
+  bool stopping_ = false;
+
+  // The redraw thread's own (main's after the thread ended).
+  TerminalSize size_{};
+  std::size_t panel_rows_ = 0;  // rows of the panel on screen; the cursor is on its last one
+  std::deque<Entry> history_;
+  RateMeter rate_;
+  double rate_value_ = 0;
+  std::chrono::steady_clock::time_point last_frame_{};
+  bool cursor_hidden_ = false;
+  std::thread thread_;
+};
+
+}  // namespace logstream::cli

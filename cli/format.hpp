@@ -1,0 +1,20 @@
+// Number and time formats shared by the panel, the plain status, the summary and JSON.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace logstream::cli {
+
+/// "HH:MM:SS" (hours grow past 99 if they must); negative or NaN shows as "--:--:--".
+std::string format_clock(double seconds);
+/// A metric value in at most ~6 significant digits ("0.2513", "1.2e+06").
+std::string format_value(double value);
+/// A score as the seed prints it: four decimals.
+std::string format_score(double value);
+/// ISO-8601 UTC with milliseconds: "2024-05-01T12:00:00.123Z".
+std::string format_iso_utc(std::chrono::system_clock::time_point time);
+/// Seconds as a double.
+double seconds_between(std::chrono::steady_clock::time_point from, std::chrono::steady_clock::time_point to);
+
+}  // namespace logstream::cli

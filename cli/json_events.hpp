@@ -1,0 +1,41 @@
+// The JSON Lines schema of `logstream run --json` (documented in the README): one function per
+// object type. Each object carries "type"; field names are stable, new fields may be added.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include <logstream/events.hpp>
+#include <logstream/line.hpp>
+#include <logstream/metrics.hpp>
+#include <logstream/progress.hpp>
+
+#include "metric_feed.hpp"
+#include "summary.hpp"
+
+namespace logstream::cli {
+
+using Json = nlohmann::ordered_json;
+
+/// {"type":"line","seq","source","text","transient","t","ts"}; t: seconds since `origin`.
+Json line_json(const Line& line, std::chrono::steady_clock::time_point origin);
+/// The progress fields alone (shared by "progress" events and the replay summary).
+Json progress_fields(const TrainingProgress& progress);
+/// {"type":"progress", ...progress_fields, "t"}.
+Json progress_json(const TrainingProgress& progress);
+/// {"type":"metric","key","value","seq","t"}.
+Json metric_json(const MetricObservation& observation);
+/// {"type":"gap","sink","first_seq","count"} for a gap event, {"type":"error","kind","message"}
+/// for the others; null for events the schema does not carry (the child's exit: see exit_json).
+Json event_json(const StreamEvent& event);
+/// {"type":"error","kind","message"}.
+Json error_json(std::string_view kind, std::string_view message);
+/// {"type":"exit","exit_code","signal","status","lines",...}.
+Json exit_json(const RunSummary& summary);
+
+/// One line of JSON Lines: compact, invalid UTF-8 replaced by U+FFFD so the output stays valid.
+std::string to_json_line(const Json& object);
+
+}  // namespace logstream::cli

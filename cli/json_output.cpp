@@ -1,0 +1,89 @@
+// JsonOutput (see json_output.hpp; the schema is in json_events.hpp and the README).
+#include "json_output.hpp"
+
+#include <unistd.h>
+
+#include <limits>
+
+#include "json_events.hpp"
+#include "terminal.hpp"
+
+namespace logstream::cli {
+
+// Runs on its sink actor: one batch at a time, in order.
+class JsonOutput::LineSink : public Sink {
+public:
+  LineSink(JsonOutput& owner, const Streamer& streamer) : owner_(owner), streamer_(streamer) {}
+
+  void open() override {
+    origin_ = streamer_.get_progress().start_time;
+    store_ = streamer_.get_metrics();
+  }
+
+  void write(const LineBatch& batch) override {
+    std::string out;
+    if (owner_.include_lines_)
+      for (const Line& line : batch) out += to_json_line(line_json(line, origin_));
+    if (store_)
+      for (const MetricObservation& o : feed_.take(*store_, batch.last_seq())) out += to_json_line(metric_json(o));
+    if (!out.empty()) owner_.emit(out);
+  }
+
+  std::string name() const override { return "json"; }
+
+  /// The observations still held back; the main thread calls it after the stream completed.
+  std::string rest() {
+    std::string out;
+    if (store_)
+      for (const MetricObservation& o : feed_.take(*store_, std::numeric_limits<std::uint64_t>::max()))
+        out += to_json_line(metric_json(o));
+    return out;
+  }
+
+private:
+  JsonOutput& owner_;
+  const Streamer& streamer_;
+  std::chrono::steady_clock::time_point origin_{};
+  std::shared_ptr<MetricStore> store_;
+  MetricFeed feed_;
+};
+
+JsonOutput::JsonOutput(bool include_lines) : include_lines_(include_lines) {}
+
+void JsonOutput::attach(Streamer& streamer) {
+  streamer_ = &streamer;
+  sink_ = std::make_shared<LineSink>(*this, streamer);
+  streamer.add_sink(sink_);
+  streamer.on_progress_update = [this](const TrainingProgress& p) {
+    // The stream also reports its end (end_time): only changed fields make an event.
+    if (p.same_fields(last_progress_)) return;  // progress callbacks never run concurrently
+    last_progress_ = p;
+    emit(to_json_line(progress_json(p)));
+  };
+  streamer.on_event = [this](const StreamEvent& e) {
+    if (Json object = event_json(e); !object.is_null()) emit(to_json_line(object));
+  };
+}
+
+void JsonOutput::notice(std::string_view text) {
+  std::string line = "logstream: ";
+  line += text;
+  line += '\n';
+  write_all(STDERR_FILENO, line);
+}
+
+void JsonOutput::end(const RunSummary& summary) {
+  std::string out;
+  if (sink_) out += sink_->rest();
+  if (!summary.start_error.empty()) out += to_json_line(error_json("start", summary.start_error));
+  out += to_json_line(exit_json(summary));
+  emit(out);
+}
+
+void JsonOutput::emit(std::string_view json_lines) {
+  std::lock_guard lock(mutex_);
+  if (broken_) return;
+  if (!write_all(STDOUT_FILENO, json_lines)) broken_ = true;
+}
+
+}  // namespace logstream::cli

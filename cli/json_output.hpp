@@ -1,0 +1,40 @@
+// JsonOutput: `logstream run --json`, JSON Lines on stdout instead of the display. Lines and
+// their metrics come from a lossless sink, so a slow reader of stdout slows the child instead of
+// losing events; progress, gaps and errors come from the stream's callbacks.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string_view>
+
+#include "metric_feed.hpp"
+#include "output.hpp"
+
+namespace logstream::cli {
+
+class JsonOutput : public Output {
+public:
+  /// Without `include_lines` (--quiet) no "line" objects are written.
+  explicit JsonOutput(bool include_lines);
+
+  void attach(Streamer& streamer) override;
+  /// Notices go to stderr: stdout carries JSON only.
+  void notice(std::string_view text) override;
+  void end(const RunSummary& summary) override;
+
+private:
+  class LineSink;
+
+  /// Writes whole objects to stdout. Thread-safe; after EPIPE everything is discarded.
+  void emit(std::string_view json_lines);
+
+  bool include_lines_;
+  Streamer* streamer_ = nullptr;
+  std::shared_ptr<LineSink> sink_;
+  TrainingProgress last_progress_;  // the last one written; the progress callback's own
+  std::mutex mutex_;
+  bool broken_ = false;  // guarded by mutex_
+};
+
+}  // namespace logstream::cli

@@ -1,0 +1,54 @@
+// Default log file names and the up-front check (see log_path.hpp).
+#include "log_path.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <ctime>
+#include <system_error>
+
+#include <fmt/format.h>
+
+namespace logstream::cli {
+namespace {
+
+// The command's base name, reduced to characters safe in a file name.
+std::string file_stem(std::string_view command) {
+  const auto slash = command.rfind('/');
+  if (slash != std::string_view::npos) command.remove_prefix(slash + 1);
+  std::string stem;
+  for (char c : command) {
+    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                      c == '_' || c == '-';
+    stem += safe ? c : '_';
+  }
+  if (stem.empty() || stem.front() == '.') stem.insert(0, "run");
+  return stem;
+}
+
+}  // namespace
+
+std::filesystem::path default_log_path(std::string_view command, std::chrono::system_clock::time_point now) {
+  const std::time_t secs = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  ::gmtime_r(&secs, &tm);
+  const std::string base = fmt::format("{}-{:04}{:02}{:02}T{:02}{:02}{:02}Z", file_stem(command), tm.tm_year + 1900,
+                                       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  std::filesystem::path path = std::filesystem::path("logs") / (base + ".log");
+  std::error_code ignored;
+  for (int n = 2; std::filesystem::exists(path, ignored); ++n)
+    path = std::filesystem::path("logs") / fmt::format("{}-{}.log", base, n);
+  return path;
+}
+
+void prepare_log_file(const std::filesystem::path& path) {
+  std::error_code error;
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), error);
+  if (error) throw std::system_error(error, fmt::format("cannot create the directory of log file '{}'", path.string()));
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), fmt::format("cannot open log file '{}'", path.string()));
+  ::close(fd);
+}
+
+}  // namespace logstream::cli

@@ -1,0 +1,88 @@
+// CLI11 definitions of `logstream run` and `logstream replay` (see options.hpp).
+#include "options.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <logstream/logstream.hpp>
+
+namespace logstream::cli {
+namespace {
+
+constexpr const char* run_footer = R"(
+CMD is executed directly (PATH is searched), never through a shell; put it after "--" so that
+its own options are not read as logstream's.
+Exit status: CMD's own; 128+N when it died of signal N; 127 CMD not found; 126 CMD not
+executable; 125 logstream itself failed (log file unusable); 2 usage error.
+Ctrl-C is forwarded to CMD's process group; a second Ctrl-C within 3 s kills the group.)";
+
+void add_rule_options(CLI::App& app, std::string& rules_file, std::vector<std::string>& rules) {
+  app.add_option("--rules", rules_file, "Extraction rules file: one `name = RE2 pattern` per line")
+      ->type_name("FILE");
+  app.add_option("--rule", rules, "An extraction rule (RE2 with named groups); repeatable")
+      ->type_name("REGEX")
+      ->allow_extra_args(false);
+}
+
+void add_metrics_options(CLI::App& app, std::string& csv, std::string& json) {
+  app.add_option("--metrics-csv", csv, "Write every metric observation to FILE as CSV")->type_name("FILE");
+  app.add_option("--metrics-json", json, "Write the metric summaries and series to FILE as JSON")
+      ->type_name("FILE");
+}
+
+void define_run(CLI::App& run, RunOptions& o, bool& plain, bool& json) {
+  run.footer(run_footer);
+  run.add_option("--log", o.log_file, "Log file (default logs/<command>-<UTC timestamp>.log)")->type_name("FILE");
+  run.add_option("--buffer", o.buffer_lines, "Lines kept in memory for the display's redraws")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
+  add_rule_options(run, o.rules_file, o.rules);
+  add_metrics_options(run, o.metrics_csv, o.metrics_json);
+  run.add_option("--stop-timeout", o.stop_timeout_seconds,
+                 "After forwarding SIGTERM/SIGHUP, SIGKILL the group if it still runs this long")
+      ->type_name("SECONDS")
+      ->check(CLI::NonNegativeNumber);
+  run.add_flag("-q,--quiet", o.quiet, "Do not show CMD's lines (the log file still gets them)");
+  run.add_flag("--raw", o.raw, "Keep every byte in the log file, CR progress updates included");
+  run.add_flag("--pty", o.pty,
+               "Run CMD on a pseudo-terminal (stdout and stderr become one stream): for programs "
+               "that buffer output on a pipe or draw progress bars only on a terminal");
+  auto* plain_flag = run.add_flag("--plain", plain, "Plain lines and a periodic status line, no escape codes");
+  run.add_flag("--json", json, "JSON Lines on stdout, one object per event (see the README)")->excludes(plain_flag);
+  run.add_option("command", o.command, "The command and its arguments")->required()->type_name("CMD [ARGS...]");
+}
+
+void define_replay(CLI::App& replay, ReplayOptions& o) {
+  replay.add_option("file", o.file, "A log file written before")->required()->type_name("FILE");
+  add_rule_options(replay, o.rules_file, o.rules);
+  add_metrics_options(replay, o.metrics_csv, o.metrics_json);
+  replay.add_flag("--json", o.json, "Print the summary as one JSON object");
+}
+
+}  // namespace
+
+Invocation parse_command_line(int argc, char** argv) {
+  CLI::App app{"Run a command and watch its log: lines, training progress and metrics.", "logstream"};
+  app.set_version_flag("--version", std::string("logstream ") + logstream::version());
+  app.require_subcommand(1, 1);
+
+  RunOptions run_options;
+  ReplayOptions replay_options;
+  bool plain = false;
+  bool json = false;
+  CLI::App* run = app.add_subcommand("run", "Run CMD, show its log live, save it to a file");
+  define_run(*run, run_options, plain, json);
+  CLI::App* replay = app.add_subcommand("replay", "Show the progress and metrics summary of an existing log");
+  define_replay(*replay, replay_options);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int status = app.exit(e);  // prints help, the version, or the error and a hint
+    return status == 0 ? 0 : usage_status;
+  }
+  if (replay->parsed()) return replay_options;
+  run_options.mode = json ? OutputMode::json : plain ? OutputMode::plain : OutputMode::automatic;
+  return run_options;
+}
+
+}  // namespace logstream::cli

@@ -1,0 +1,47 @@
+// The command line of `logstream`: what each subcommand was asked to do, parsed by CLI11.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace logstream::cli {
+
+/// How `run` shows the stream.
+enum class OutputMode { automatic, plain, json };
+
+struct RunOptions {
+  std::vector<std::string> command;  ///< argv of the child, run without a shell
+  std::string log_file;              ///< empty: logs/<command>-<UTC timestamp>.log
+  std::size_t buffer_lines = 500;
+  std::string rules_file;
+  std::vector<std::string> rules;    ///< --rule patterns, in order
+  std::string metrics_csv;
+  std::string metrics_json;
+  double stop_timeout_seconds = 10;
+  bool quiet = false;
+  bool raw = false;
+  bool pty = false;
+  OutputMode mode = OutputMode::automatic;
+};
+
+struct ReplayOptions {
+  std::string file;
+  std::string rules_file;
+  std::vector<std::string> rules;
+  std::string metrics_csv;
+  std::string metrics_json;
+  bool json = false;
+};
+
+/// The parse's outcome: a subcommand to run, or an exit status to return at once (help,
+/// version, usage errors; their text is already printed).
+using Invocation = std::variant<RunOptions, ReplayOptions, int>;
+
+/// Exit status for usage errors (as getopt-based tools use).
+inline constexpr int usage_status = 2;
+
+Invocation parse_command_line(int argc, char** argv);
+
+}  // namespace logstream::cli

@@ -1,0 +1,29 @@
+// Output: the front end of `logstream run` (the TTY display, plain lines or JSON Lines). The run
+// command drives one through the stream's life; the front end decides what reaches stdout.
+#pragma once
+
+#include <string_view>
+
+#include <logstream/streamer.hpp>
+
+#include "summary.hpp"
+
+namespace logstream::cli {
+
+class Output {
+public:
+  virtual ~Output() = default;
+  /// Adds the sinks and callbacks this front end needs; called once, before start().
+  virtual void attach(Streamer& streamer) = 0;
+  /// The command started: begin drawing. Called once, on the main thread.
+  virtual void begin() {}
+  /// A message from logstream itself (a forwarded signal...). Thread-safe.
+  virtual void notice(std::string_view text) = 0;
+  /// The terminal changed size (SIGWINCH). Thread-safe.
+  virtual void resize() {}
+  /// The run is over (or never started): draw the last state, restore the terminal.
+  /// Called once, on the main thread, after every callback returned.
+  virtual void end(const RunSummary& summary) = 0;
+};
+
+}  // namespace logstream::cli

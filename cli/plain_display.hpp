@@ -1,0 +1,47 @@
+// PlainDisplay: for pipes, TERM=dumb and --plain. The child's lines go to stdout as they come
+// (stderr lines marked "[stderr] ", control bytes replaced), and every few seconds a one-line
+// status goes to stderr. No escape sequence is ever written.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "output.hpp"
+#include "rate_meter.hpp"
+
+namespace logstream::cli {
+
+class PlainDisplay : public Output {
+public:
+  /// `show_lines` false (--quiet): only the status lines.
+  PlainDisplay(bool show_lines, std::chrono::milliseconds status_interval);
+  ~PlainDisplay() override;
+
+  void attach(Streamer& streamer) override;
+  void begin() override;
+  void notice(std::string_view text) override;
+  void end(const RunSummary& summary) override;
+
+private:
+  void run_status_loop();
+  std::string status_line(std::chrono::steady_clock::time_point now);
+  void stop_thread();
+
+  bool show_lines_;
+  std::chrono::milliseconds interval_;
+  Streamer* streamer_ = nullptr;
+  std::chrono::steady_clock::time_point started_{};
+  RateMeter rate_;
+  std::uint64_t last_lines_ = 0;
+  std::uint64_t last_updates_ = 0;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;  // guarded by mutex_
+  std::thread thread_;
+};
+
+}  // namespace logstream::cli

@@ -1,0 +1,79 @@
+// Signals sent to logstream reach the child's process group; the log is complete afterwards.
+#include <catch2/catch.hpp>
+
+#include "cli_support.hpp"
+
+using namespace logstream::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::vector<std::string> run_args(std::vector<std::string> cli, std::vector<std::string> child) {
+  std::vector<std::string> args{"run"};
+  args.insert(args.end(), cli.begin(), cli.end());
+  args.push_back("--");
+  args.push_back(test_child_path());
+  args.insert(args.end(), child.begin(), child.end());
+  return args;
+}
+
+}  // namespace
+
+TEST_CASE("cli: SIGINT reaches the child, which dies of it, and the log holds every line", "[cli][signals]") {
+  TempDir dir;
+  CliProcess cli(run_args({"--plain", "--log", "run.log"}, {"slow", "100000", "20"}), CliOptions{.cwd = dir.path()});
+  REQUIRE(cli.out_contains("slow 3\n"));
+  ::kill(cli.pid(), SIGINT);
+  CHECK(cli.finish() == 128 + SIGINT);  // the child died of SIGINT: it got it, we did not
+  CHECK(cli.err().find("interrupt sent") != std::string::npos);
+  CHECK(cli.err().find("killed by signal 2 (SIGINT), status 130") != std::string::npos);
+  const std::string log = read_file(dir / "run.log");
+  REQUIRE(!log.empty());
+  CHECK(log.back() == '\n');
+  CHECK(log == cli.out());  // every line printed is in the log, flushed
+  const auto lines = split_lines(log);
+  for (std::size_t i = 0; i < lines.size(); ++i) CHECK(lines[i] == "slow " + std::to_string(i + 1));
+}
+
+TEST_CASE("cli: a child that ignores SIGINT dies on the second Ctrl-C", "[cli][signals]") {
+  TempDir dir;
+  CliProcess cli(run_args({"--plain", "--log", "run.log"}, {"ignore-int-term"}), CliOptions{.cwd = dir.path()});
+  REQUIRE(cli.out_contains("ready\n"));
+  ::kill(cli.pid(), SIGINT);
+  REQUIRE(cli.err_contains("interrupt sent"));
+  CHECK(cli.running());  // the child ignored it, so we still wait for it
+  ::kill(cli.pid(), SIGINT);
+  CHECK(cli.finish() == 128 + SIGKILL);
+  CHECK(cli.err().find("second interrupt") != std::string::npos);
+  CHECK(read_file(dir / "run.log") == "ready\n");
+  CHECK(cli.err().find("logstream: summary") != std::string::npos);
+}
+
+TEST_CASE("cli: SIGTERM is forwarded, then SIGKILL after --stop-timeout", "[cli][signals]") {
+  TempDir dir;
+  SECTION("a child that obeys SIGTERM") {
+    CliProcess cli(run_args({"--plain"}, {"slow", "100000", "20"}), CliOptions{.cwd = dir.path()});
+    REQUIRE(cli.out_contains("slow 2\n"));
+    ::kill(cli.pid(), SIGTERM);
+    CHECK(cli.finish() == 128 + SIGTERM);
+  }
+  SECTION("a child that ignores SIGTERM") {
+    CliProcess cli(run_args({"--plain", "--stop-timeout", "0.2"}, {"ignore-term"}), CliOptions{.cwd = dir.path()});
+    REQUIRE(cli.out_contains("ready\n"));
+    ::kill(cli.pid(), SIGTERM);
+    CHECK(cli.finish() == 128 + SIGKILL);
+    CHECK(cli.err().find("SIGTERM received") != std::string::npos);
+  }
+}
+
+TEST_CASE("cli: after SIGINT in --json mode the exit object still comes last", "[cli][signals][json]") {
+  TempDir dir;
+  CliProcess cli(run_args({"--json"}, {"slow", "100000", "20"}), CliOptions{.cwd = dir.path()});
+  REQUIRE(cli.out_contains("slow 2"));
+  ::kill(cli.pid(), SIGINT);
+  CHECK(cli.finish() == 130);
+  const auto lines = split_lines(cli.out());
+  REQUIRE(!lines.empty());
+  CHECK(lines.back().find("\"type\":\"exit\"") != std::string::npos);
+  CHECK(lines.back().find("\"signal\":2") != std::string::npos);
+}
