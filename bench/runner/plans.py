@@ -1,0 +1,19 @@
+"""The workloads: the full suite (minutes, what the README shows) and the smoke run (seconds, CI)."""
+
+FULL = {
+    "throughput": {"lines": 5_000_000, "python_lines": 500_000, "lnav_lines": 1_000_000, "rounds": 5},
+    "latency": {"rates": [1_000, 10_000, 100_000, 1_000_000], "seconds": 3, "rounds": 3},
+    "memory": {"lines": [2_000_000, 20_000_000]},
+    "idle": {"rate": 100, "seconds": 10},
+    "scale": {"children": [1, 10, 100], "rate": 10_000, "seconds": 3, "unpaced_total_lines": 5_000_000},
+    "micro": {"min_time_s": 0.5, "repetitions": 3},
+}
+
+SMOKE = {
+    "throughput": {"lines": 200_000, "python_lines": 0, "lnav_lines": 0, "rounds": 1},
+    "latency": {"rates": [10_000], "seconds": 0.5, "rounds": 1},
+    "memory": {"lines": [100_000, 200_000]},
+    "idle": {"rate": 100, "seconds": 1},
+    "scale": {"children": [1, 10], "rate": 1_000, "seconds": 0.5, "unpaced_total_lines": 200_000},
+    "micro": {"min_time_s": 0.01, "repetitions": 1},
+}

@@ -1,0 +1,138 @@
+"""The measurements. Each suite runs its workload, checks that every line arrived (raising
+measure.Lost otherwise), and returns rows of medians for the report."""
+import json
+import os
+import shlex
+
+from measure import Lost, json_of, median, median_of, timed
+
+
+def _verify(ctx, path, lines, repeats=False):
+    args = [ctx.bin["verify"], path, str(lines)] + (["--repeats"] if repeats else [])
+    json_of(timed(args), f"verify {os.path.basename(path)}")
+    os.remove(path)
+
+
+def _readers(ctx, w):
+    """(name, lines, command, shell, env, check) for each reader of the throughput suite."""
+    gen = ctx.bin["gen"]
+    n = w["lines"]
+    out = [("logstream", n, [ctx.bin["throughput"], "--lines", str(n), "--file", ctx.file("logstream.log"), "--no-check"],
+            False, None, ("logstream.log", False)),
+           ("gen | cat > file", n, f"{gen} --lines {n} | cat > {shlex.quote(ctx.file('cat.log'))}", True, None, ("cat.log", False))]
+    if w["python_lines"]:
+        p = w["python_lines"]
+        out.append(("seed design (Python)", p, [ctx.python, ctx.seed_design, ctx.file("seed.log"), "--", gen, "--lines", str(p)],
+                    False, None, ("seed.log", True)))
+    if w["lnav_lines"] and ctx.lnav:
+        k = w["lnav_lines"]
+        # lnav keeps its state and a copy of stdin under $HOME/.lnav (or the working directory
+        # when $HOME does not exist): keep both in the scratch directory.
+        os.makedirs(ctx.file("lnav-home"), exist_ok=True)
+        env = dict(os.environ, HOME=ctx.file("lnav-home"))
+        out.append(("lnav -n (headless)", k, f"{gen} --lines {k} | {ctx.lnav} -n > {shlex.quote(ctx.file('lnav.log'))}",
+                    True, env, ("lnav.log", False)))
+    return out
+
+
+def throughput(ctx):
+    w = ctx.plan["throughput"]
+    readers = _readers(ctx, w)
+    runs = {r[0]: [] for r in readers}
+    for _ in range(w["rounds"]):
+        for name, lines, cmd, shell, env, (file, repeats) in readers:  # interleaved: drift hits all alike
+            run = timed(cmd, shell=shell, env=env, cwd=ctx.scratch)
+            if run["returncode"] != 0:
+                raise Lost(f"throughput {name}: exit {run['returncode']}: {run['stderr'].strip()[:300]}")
+            _verify(ctx, ctx.file(file), lines, repeats)
+            run["per_line_s"] = run["wall_s"] / lines
+            runs[name].append(run)
+    cat = runs["gen | cat > file"]
+    rows = []
+    for name, lines, *_ in readers:
+        r = runs[name]
+        rows.append({"reader": name, "lines": lines, "wall_s": median_of(r, "wall_s"),
+                     "wall_min": min(x["wall_s"] for x in r), "wall_max": max(x["wall_s"] for x in r),
+                     "lines_per_s": lines / median_of(r, "wall_s"),
+                     "mb_per_s": ctx.input_bytes(lines) / median_of(r, "wall_s") / 1e6,
+                     "cpu_s": median_of(r, "cpu_s"), "peak_rss_kib": max(x["peak_rss_kib"] for x in r),
+                     # per round, against the cat run of the same round
+                     "x_cat": median([x["per_line_s"] / c["per_line_s"] for x, c in zip(r, cat)])})
+    return {"rounds": w["rounds"], "rows": rows}
+
+
+def latency(ctx):
+    w = ctx.plan["latency"]
+    rows = []
+    for rate in w["rates"]:
+        runs = {"logstream": [], "blocking": []}
+        for _ in range(w["rounds"]):
+            for reader, exe in (("logstream", "latency"), ("blocking", "blocking_reader")):
+                args = [ctx.bin[exe], "--rate", str(rate), "--seconds", str(w["seconds"])]
+                runs[reader].append(json_of(timed(args), f"latency {reader} at {rate}/s"))
+        row = {"rate": rate, "samples": runs["logstream"][0]["samples"]}
+        for reader, r in runs.items():
+            for q in ("p50_us", "p99_us", "p999_us", "max_us"):
+                row[f"{reader}_{q}"] = median_of(r, q)
+        rows.append(row)
+    return {"rounds": w["rounds"], "seconds": w["seconds"], "rows": rows}
+
+
+def memory(ctx):
+    rows = []
+    for lines in ctx.plan["memory"]["lines"]:
+        r = json_of(timed([ctx.bin["throughput"], "--lines", str(lines), "--file", "/dev/null"]), f"memory {lines}")
+        rows.append({"lines": lines, "peak_rss_kib": r["peak_rss_kib"], "wall_s": r["wall_s"], "lines_per_s": r["lines_per_s"]})
+    return {"rows": rows}
+
+
+def idle(ctx):
+    w = ctx.plan["idle"]
+    lines = int(w["rate"] * w["seconds"])
+    rows = []
+    for label, workers in (("default Runtime (2 workers)", None), ("worker_threads = 0 (actors on the loop thread)", 0)):
+        args = [ctx.bin["throughput"], "--rate", str(w["rate"]), "--lines", str(lines)]
+        if workers is not None:
+            args += ["--workers", str(workers)]
+        r = json_of(timed(args), f"idle {label}")
+        rows.append({"config": label, "wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "cpu_us_per_line": r["cpu_s"] / lines * 1e6})
+    return {"rate": w["rate"], "seconds": w["seconds"], "rows": rows}
+
+
+def scale(ctx):
+    w = ctx.plan["scale"]
+    per_child = int(w["rate"] * w["seconds"])
+    rows = []
+    for k in w["children"]:
+        paced = json_of(timed([ctx.bin["throughput"], "--children", str(k), "--rate", str(w["rate"]), "--lines", str(per_child)]),
+                        f"scale {k} children paced")
+        # The same generators with nobody parsing (output to /dev/null): can the machine even offer the load?
+        alone = timed(f"for i in $(seq {k}); do {ctx.bin['gen']} --rate {w['rate']} --lines {per_child} > /dev/null & done; wait", shell=True)
+        unpaced_lines = w["unpaced_total_lines"] // k
+        unpaced = json_of(timed([ctx.bin["throughput"], "--children", str(k), "--lines", str(unpaced_lines)]), f"scale {k} children unpaced")
+        rows.append({"children": k, "offered": k * w["rate"], "paced_lines": paced["lines"], "paced_wall_s": paced["wall_s"],
+                     "gen_alone_wall_s": alone["wall_s"], "paced_lines_per_s": paced["lines_per_s"],
+                     "paced_cpu_s": paced["cpu_s"], "paced_rss_kib": paced["peak_rss_kib"],
+                     "unpaced_lines": unpaced["lines"], "unpaced_lines_per_s": unpaced["lines_per_s"],
+                     "unpaced_rss_kib": unpaced["peak_rss_kib"]})
+    return {"rate": w["rate"], "seconds": w["seconds"], "rows": rows}
+
+
+def micro(ctx):
+    w = ctx.plan["micro"]
+    rows = []
+    for component, exe in ctx.micro.items():
+        if not os.access(exe, os.X_OK):
+            continue  # Google Benchmark not installed
+        run = timed([exe, "--benchmark_format=json", f"--benchmark_min_time={w['min_time_s']}",
+                     f"--benchmark_repetitions={w['repetitions']}", "--benchmark_report_aggregates_only=true"])
+        if run["returncode"] != 0:
+            raise Lost(f"micro {component}: exit {run['returncode']}: {run['stderr'][-300:]}")
+        for b in json.loads(run["stdout"])["benchmarks"]:
+            if b.get("error_occurred"):
+                raise Lost(f"micro {b['name']}: {b.get('error_message')}")
+            if w["repetitions"] > 1 and b.get("aggregate_name") != "median":
+                continue
+            rows.append({"name": b["run_name"], "lines_per_s": b.get("items_per_second", 0),
+                         "mb_per_s": b.get("bytes_per_second", 0) / 1e6, "ms": b["real_time"]})
+    return {"repetitions": w["repetitions"], "rows": rows}
