@@ -95,6 +95,37 @@ void TtyDisplay::resize() {
   resized_ = true;
 }
 
+void TtyDisplay::suspend() {
+  std::unique_lock lock(mutex_);
+  if (!thread_.joinable() || stopping_) return;
+  suspend_requested_ = true;
+  wake_.notify_all();
+  // Bounded: a terminal that blocks our write must not keep the job from stopping.
+  parked_.wait_for(lock, std::chrono::seconds(1), [this] { return suspended_ || stopping_; });
+}
+
+void TtyDisplay::resume() {
+  {
+    std::lock_guard lock(mutex_);
+    suspend_requested_ = false;
+    suspended_ = false;
+  }
+  wake_.notify_all();
+}
+
+void TtyDisplay::park() {
+  // The shell prints its "Stopped" line and prompt where the cursor is: take the panel away
+  // and give the cursor back, then draw the panel afresh below whatever the shell printed.
+  std::string frame;
+  if (panel_rows_ > 0) frame += '\r';
+  if (panel_rows_ > 1) frame += fmt::format("\x1b[{}A", panel_rows_ - 1);
+  if (panel_rows_ > 0) frame += "\x1b[J";
+  if (cursor_hidden_) frame += show_cursor;
+  if (!frame.empty()) write_all(STDOUT_FILENO, frame);
+  panel_rows_ = 0;
+  cursor_hidden_ = false;
+}
+
 void TtyDisplay::end(const RunSummary&) {
   stop_thread();
   if (started_ == std::chrono::steady_clock::time_point{}) return;  // never began: nothing drawn
@@ -112,6 +143,7 @@ void TtyDisplay::stop_thread() {
     stopping_ = true;
   }
   wake_.notify_all();
+  parked_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -121,7 +153,17 @@ void TtyDisplay::run() {
   while (!stopping_) {
     // A fixed pace, not one frame per event: at most 1/frame_interval frames a second. Only
     // stopping ends the wait early; lines and resizes wait for the next frame.
-    if (wake_.wait_until(lock, next_frame, [this] { return stopping_; })) break;
+    if (wake_.wait_until(lock, next_frame, [this] { return stopping_ || suspend_requested_; })) {
+      if (stopping_) break;
+      lock.unlock();
+      park();
+      lock.lock();
+      suspended_ = true;
+      parked_.notify_all();
+      wake_.wait(lock, [this] { return stopping_ || !suspended_; });
+      size_ = terminal_size(STDOUT_FILENO);  // the window may have changed meanwhile
+      continue;
+    }
     next_frame = std::chrono::steady_clock::now() + options_.frame_interval;
     lock.unlock();
     const std::string frame = render(false);

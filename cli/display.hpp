@@ -37,6 +37,8 @@ public:
   void begin() override;
   void notice(std::string_view text) override;
   void resize() override;
+  void suspend() override;
+  void resume() override;
   void end(const RunSummary& summary) override;
 
 private:
@@ -54,6 +56,7 @@ private:
   void append_history(std::string& out, std::size_t rows) const;
   void remember(Entry entry);
   void stop_thread();
+  void park();  // the redraw thread: erase the panel, then wait for resume() or the end
 
   TtyDisplayOptions options_;
   Streamer* streamer_ = nullptr;
@@ -70,6 +73,9 @@ private:
   bool changed_ = false;
   bool resized_ = false;
   bool stopping_ = false;
+  bool suspend_requested_ = false;
+  bool suspended_ = false;
+  std::condition_variable parked_;  // the redraw thread has handed the terminal back
 
   // The redraw thread's own (main's after the thread ended).
   TerminalSize size_{};

@@ -21,6 +21,10 @@ public:
   virtual void notice(std::string_view text) = 0;
   /// The terminal changed size (SIGWINCH). Thread-safe.
   virtual void resize() {}
+  /// Job control (Ctrl-Z): leave the terminal as the shell expects it before we stop, and
+  /// draw again after we continue. Returns once the terminal is handed back. Thread-safe.
+  virtual void suspend() {}
+  virtual void resume() {}
   /// The run is over (or never started): draw the last state, restore the terminal.
   /// Called once, on the main thread, after every callback returned.
   virtual void end(const RunSummary& summary) = 0;

@@ -17,7 +17,7 @@
 namespace logstream::cli {
 namespace {
 
-constexpr std::array handled_signals{SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH};
+constexpr std::array handled_signals{SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGTSTP, SIGCONT};
 constexpr auto kill_window = std::chrono::seconds(3);
 
 sigset_t handled_set() {
@@ -25,6 +25,23 @@ sigset_t handled_set() {
   sigemptyset(&set);
   for (int signo : handled_signals) sigaddset(&set, signo);
   return set;
+}
+
+// Stops the whole process the way the shell expects of a job (so it reports "Stopped"), and
+// returns once it is continued. SIGTSTP is blocked everywhere and was taken from the signalfd:
+// raise it again with its default action and let it through on this thread only.
+void stop_self() {
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  struct sigaction previous {};
+  ::sigaction(SIGTSTP, &default_action, &previous);
+  sigset_t tstp;
+  sigemptyset(&tstp);
+  sigaddset(&tstp, SIGTSTP);
+  ::kill(::getpid(), SIGTSTP);
+  pthread_sigmask(SIG_UNBLOCK, &tstp, nullptr);  // delivered here: the process stops
+  pthread_sigmask(SIG_BLOCK, &tstp, nullptr);    // continued
+  ::sigaction(SIGTSTP, &previous, nullptr);
 }
 
 }  // namespace
@@ -77,6 +94,21 @@ void SignalForwarder::handle(int signo) {
     return;
   }
   const auto pid = streamer_.pid();
+  const bool child_running = pid && !streamer_.is_complete();
+  if (signo == SIGTSTP) {
+    // The command runs in its own session, out of the terminal's reach: suspend it with us.
+    // SIGSTOP, because the kernel discards SIGTSTP sent to an orphaned process group (POSIX),
+    // which a group alone in its session is.
+    if (child_running) ::kill(-*pid, SIGSTOP);
+    output_.suspend();
+    stop_self();
+    return;
+  }
+  if (signo == SIGCONT) {
+    if (child_running) ::kill(-*pid, SIGCONT);
+    output_.resume();
+    return;
+  }
   if (!pid || streamer_.is_complete()) return;
   switch (signo) {
     case SIGINT:

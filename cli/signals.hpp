@@ -1,7 +1,8 @@
 // SignalForwarder: logstream's own signals, handled on one thread through a signalfd. The child
 // runs in its own session, so the terminal's Ctrl-C reaches only us: we pass it on to the
 // child's process group (a second Ctrl-C within 3 s kills the group), forward SIGTERM/SIGHUP as
-// a staged stop, SIGQUIT as is, and report SIGWINCH to the display.
+// a staged stop, SIGQUIT as is, and report SIGWINCH to the display. Ctrl-Z (SIGTSTP) suspends
+// the command's group and then logstream itself; SIGCONT (fg, bg) continues both.
 #pragma once
 
 #include <chrono>

@@ -1,6 +1,9 @@
 // Escape stripping and column counting for the display (see text.hpp).
 #include "text.hpp"
 
+#include <locale.h>
+#include <wchar.h>
+
 #include <logstream/sinks/console_sink.hpp>
 
 namespace logstream::cli {
@@ -31,6 +34,58 @@ std::size_t skip_escape(std::string_view text, std::size_t i) noexcept {
   return i + 2;  // ESC plus one byte (ESC 7, ESC =, ...)
 }
 
+// Decodes one UTF-8 code point; invalid or truncated sequences count as one byte.
+char32_t decode(std::string_view text, std::size_t& i) noexcept {
+  const auto lead = static_cast<unsigned char>(text[i]);
+  std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+  if (length == 0 || i + length > text.size()) {
+    ++i;
+    return 0xFFFD;
+  }
+  char32_t cp = length == 1 ? lead : lead & (0x7F >> length);
+  for (std::size_t k = 1; k < length; ++k) {
+    if (!is_continuation(text[i + k])) {
+      ++i;
+      return 0xFFFD;
+    }
+    cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+  }
+  i += length;
+  return cp;
+}
+
+// Terminal cells per code point, from the C library's wcwidth under a UTF-8 locale whatever the
+// process locale is: CJK and emoji take two cells, combining marks none. Without a UTF-8 locale
+// on the system every code point takes one cell.
+class CellWidths {
+public:
+  CellWidths() noexcept : previous_(utf8() ? uselocale(utf8()) : nullptr) {}
+  ~CellWidths() {
+    if (previous_) uselocale(previous_);
+  }
+  CellWidths(const CellWidths&) = delete;
+  CellWidths& operator=(const CellWidths&) = delete;
+
+  /// Cells of the code point at text[i]; advances i past it.
+  std::size_t next(std::string_view text, std::size_t& i) const noexcept {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {  // the common case, no call
+      ++i;
+      return 1;
+    }
+    const char32_t cp = decode(text, i);
+    if (!previous_) return 1;
+    const int w = ::wcwidth(static_cast<wchar_t>(cp));
+    return w < 0 ? 1 : static_cast<std::size_t>(w);
+  }
+
+private:
+  static locale_t utf8() noexcept {
+    static const locale_t locale = ::newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+    return locale;
+  }
+  locale_t previous_;
+};
+
 }  // namespace
 
 void append_terminal_safe(std::string& out, std::string_view text) {
@@ -52,18 +107,19 @@ std::string terminal_safe(std::string_view text) {
 }
 
 std::size_t columns(std::string_view text) noexcept {
+  const CellWidths widths;
   std::size_t n = 0;
-  for (char c : text)
-    if (!is_continuation(c)) ++n;
+  for (std::size_t i = 0; i < text.size();) n += widths.next(text, i);
   return n;
 }
 
 std::string_view truncate_columns(std::string_view text, std::size_t max_columns) noexcept {
+  const CellWidths widths;
   std::size_t n = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (is_continuation(text[i])) continue;
-    if (n == max_columns) return text.substr(0, i);
-    ++n;
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t start = i;
+    n += widths.next(text, i);
+    if (n > max_columns) return text.substr(0, start);
   }
   return text;
 }

@@ -12,7 +12,8 @@ namespace logstream::cli {
 void append_terminal_safe(std::string& out, std::string_view text);
 std::string terminal_safe(std::string_view text);
 
-/// Columns `text` takes: one per UTF-8 code point (continuation bytes take none).
+/// Terminal columns `text` takes: wide characters (CJK, emoji) two, combining marks none, an
+/// invalid byte one.
 std::size_t columns(std::string_view text) noexcept;
 /// The longest prefix of `text` that fits in `max_columns`, never cutting a code point.
 std::string_view truncate_columns(std::string_view text, std::size_t max_columns) noexcept;

@@ -3,8 +3,10 @@
 // every other row is an intact log line.
 #include <catch2/catch.hpp>
 
-#include <regex>
+#include <optional>
 #include <thread>
+
+#include <re2/re2.h>
 
 #include "cli_support.hpp"
 
@@ -76,11 +78,11 @@ private:
   std::filesystem::path config_;
 };
 
-const std::regex log_line{
+const RE2 log_line{
     R"(Position \d+/\d+|=== \w+ Position \d+ ===|  Trial \d+/\d+: Score=\d\.\d{4}|    \[BEST\] NEW BEST! Score: \d\.\d{4})"
     R"(|epoch \d+ loss=\d\.\d{4} acc=\d\.\d{4}|trial \d+: 100%\|########\| 4/4 \[00:00<00:00, 40\.0it/s\])"
     R"(|Training \w+ model complete\. Test Score: \d\.\d{4}|logstream: .*)"};
-const std::regex panel_line{R"((Model \w+  \|  elapsed .*|Position \[[#-]+\] \d+/\d+|Trial    \[[#-]+\] \d+/\d+)"
+const RE2 panel_line{R"((Model \w+  \|  elapsed .*|Position \[[#-]+\] \d+/\d+|Trial    \[[#-]+\] \d+/\d+)"
                             R"(|Score \d\.\d{4}.*|Bar      \[[#-]+\] .*|trial \d+: .*))"};
 
 // Every row is a whole log line or a panel row, no row is wider than `cols`, and there is exactly
@@ -90,8 +92,8 @@ std::string screen_problem(const std::string& screen, std::size_t cols) {
   for (std::string row : split_lines(screen)) {
     while (!row.empty() && row.back() == ' ') row.pop_back();
     if (row.empty()) continue;
-    if (std::regex_match(row, log_line)) continue;  // a log line may be wider: the terminal wraps it
-    if (!std::regex_match(row, panel_line)) return "garbled: " + row;
+    if (RE2::FullMatch(row, log_line)) continue;  // a log line may be wider: the terminal wraps it
+    if (!RE2::FullMatch(row, panel_line)) return "garbled: " + row;
     if (row.size() > cols) return "panel row too wide: " + row;  // it would wrap and break the redraw
     if (row.rfind("Model ", 0) == 0) ++headers;
   }
@@ -139,4 +141,65 @@ TEST_CASE("cli tmux: the panel shows model, bars and score, and survives a resiz
   INFO(screen);
   CHECK(screen.find("exit code 0, status 0") != std::string::npos);
   CHECK(screen.find("done") != std::string::npos);
+}
+
+namespace {
+
+// The one-letter state in /proc/PID/stat ('T' when stopped), or 0 when it is gone.
+char process_state(pid_t pid) {
+  const std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  const std::size_t paren = stat.rfind(')');
+  return paren == std::string::npos || paren + 2 >= stat.size() ? 0 : stat[paren + 2];
+}
+
+// The process whose command line is exactly `argv`.
+std::optional<pid_t> find_process(const std::vector<std::string>& argv) {
+  std::string wanted;
+  for (const std::string& arg : argv) wanted += arg + '\0';
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (read_file(entry.path() / "cmdline") == wanted) return static_cast<pid_t>(std::stoi(name));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+TEST_CASE("cli tmux: Ctrl-Z suspends the command with logstream, fg resumes both", "[cli][tmux][signals]") {
+  TempDir dir;
+  Tmux tmux(dir);
+  // An interactive shell with job control, as a user has.
+  const std::string shell = "cd " + shell_quote(dir.path().string()) + " && TERM=screen PS1='$ ' exec bash --norc --noprofile -i";
+  tmux.run({"new-session", "-d", "-s", "main", "-x", "100", "-y", "30", shell});
+  REQUIRE(tmux.wait_for_screen([](const std::string& s) { return s.find("$ ") != std::string::npos; }, 10s));
+
+  // A marker count makes the child's command line unique on this machine.
+  const std::string count = std::to_string(100000 + ::getpid() % 100000);
+  const std::vector<std::string> child{test_child_path(), "slow", count, "20"};
+  tmux.run({"send-keys", "-t", "main",
+            shell_quote(cli_path()) + " run --log job.log -- " + shell_quote(child[0]) + " slow " + count + " 20", "Enter"});
+  std::string screen;
+  REQUIRE(tmux.wait_for_screen([&](const std::string& s) { screen = s; return s.find("slow 10\n") != std::string::npos; }, 10s));
+  const std::optional<pid_t> child_pid = find_process(child);
+  REQUIRE(child_pid);
+
+  tmux.run({"send-keys", "-t", "main", "C-z"});
+  REQUIRE(tmux.wait_for_screen([&](const std::string& s) { screen = s; return s.find("Stopped") != std::string::npos; }, 10s));
+  INFO(screen);
+  CHECK(process_state(*child_pid) == 'T');
+  // The panel was taken away before the shell took the terminal back.
+  CHECK(screen.find("elapsed") == std::string::npos);
+  const std::string log_while_stopped = read_file(dir.path() / "job.log");
+
+  tmux.run({"send-keys", "-t", "main", "fg", "Enter"});
+  REQUIRE(tmux.wait_for_screen([&](const std::string& s) { screen = s; return s.find("elapsed") != std::string::npos; }, 10s));
+  CHECK(process_state(*child_pid) != 'T');
+  // Running again: more lines reach the log, then Ctrl-C ends the run with a complete log.
+  tmux.run({"send-keys", "-t", "main", "C-c"});
+  REQUIRE(tmux.wait_for_screen([&](const std::string& s) { screen = s; return s.find("exit") != std::string::npos && s.rfind("$ ") > s.find("exit"); }, 15s));
+  INFO(screen);
+  const std::vector<std::string> lines = split_lines(read_file(dir.path() / "job.log"));
+  CHECK(lines.size() > split_lines(log_while_stopped).size());
+  for (std::size_t i = 0; i < lines.size(); ++i) REQUIRE(lines[i] == "slow " + std::to_string(i + 1));
 }
