@@ -97,7 +97,9 @@ int run_command(const RunOptions& o) {
     return internal_failure_status;
   }
 
-  ProcessSpec spec{.argv = o.command, .pty = o.pty};
+  // CMD reads our stdin, as under `time` or `make`: `logstream run -- cmd < input` and an
+  // interactive debugger both work. On a pty, stdin is the pseudo-terminal.
+  ProcessSpec spec{.argv = o.command, .inherit_stdin = !o.pty, .pty = o.pty};
   Streamer streamer{spec, log_file, streamer_options(o, std::move(rules))};
   std::unique_ptr<Output> output = make_output(o);
   output->attach(streamer);

@@ -82,6 +82,7 @@ struct CliOptions {
   std::vector<std::pair<std::string, std::string>> env;  ///< set in the CLI's environment
   std::vector<std::string> unset_env;
   std::filesystem::path cwd;
+  std::filesystem::path stdin_file;  ///< the CLI's stdin (default /dev/null)
   bool pty_stdout = false;  ///< stdout and stderr on a pseudo-terminal of cols x rows
   unsigned short cols = 100;
   unsigned short rows = 30;
@@ -181,8 +182,9 @@ private:
       ::dup2(out[1], 1);
       ::dup2(err[1], 2);
     }
-    const int devnull = ::open("/dev/null", O_RDONLY);
-    ::dup2(devnull, 0);
+    const int input = ::open(options.stdin_file.empty() ? "/dev/null" : options.stdin_file.c_str(), O_RDONLY);
+    if (input < 0) ::_exit(122);
+    ::dup2(input, 0);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);

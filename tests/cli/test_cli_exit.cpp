@@ -128,3 +128,14 @@ TEST_CASE("cli: the summary reports lines, progress, best score and exit", "[cli
   CHECK(read_file(dir / "m.csv").find(",loss,") != std::string::npos);
   CHECK(read_file(dir / "m.json").find("\"loss\"") != std::string::npos);
 }
+
+TEST_CASE("cli: the command reads logstream's stdin", "[cli][stdin]") {
+  TempDir dir;
+  std::string input;
+  for (int i = 1; i <= 1000; ++i) input += "input line " + std::to_string(i) + "\n";
+  std::ofstream(dir / "input.txt") << input;
+  const CliResult r = run_cli({"run", "--plain", "--log", "copy.log", "--", "cat"},
+                              CliOptions{.cwd = dir.path(), .stdin_file = dir / "input.txt"});
+  REQUIRE(r.status == 0);
+  CHECK(read_file(dir / "copy.log") == input);
+}
