@@ -82,7 +82,10 @@ StyledLine bar_row(const BarProgress& bar, std::size_t cols) {
   std::string counts = bar.total ? fmt::format("{:g}/{:g}", bar.current, *bar.total) : fmt::format("{:g}", bar.current);
   if (bar.rate) counts += fmt::format(" {:.3g}{}", *bar.rate, bar.rate_unit);
   if (bar.remaining_seconds) counts += fmt::format(" <{}", format_clock(*bar.remaining_seconds));
-  if (!bar.description.empty()) counts += " " + panel_text(bar.description);
+  if (!bar.description.empty()) {
+    counts += ' ';
+    counts += panel_text(bar.description);
+  }
   StyledLine line;
   add_bar(line, "Bar", bar.fraction(), counts, cols);
   return line;

@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include <logstream/metrics.hpp>
 
 using logstream::MetricsOptions;
@@ -76,7 +78,7 @@ TEST_CASE("metric store: keys past max_keys are dropped and counted", "[metrics]
   MetricStore store(MetricsOptions{.series_cap = 10, .max_keys = 3});
   const std::uint64_t before = store.version();
   for (int i = 0; i < 5; ++i) {
-    const bool kept = store.record("k" + std::to_string(i), i, at(i + 1u));
+    const bool kept = store.record(fmt::format("k{}", i), i, at(i + 1u));
     CHECK(kept == (i < 3));
   }
   CHECK(store.record("k1", 10, at(9)));  // a known key still records

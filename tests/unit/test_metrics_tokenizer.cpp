@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "extract/metrics_tokenizer.hpp"
 
 using logstream::extract::MetricTokens;
@@ -102,7 +104,7 @@ TEST_CASE("metrics tokenizer: keys longer than 64 bytes are not metric names", "
 
 TEST_CASE("metrics tokenizer: a line keeps its first 32 tokens and counts the rest", "[metrics]") {
   std::string line;
-  for (int i = 0; i < 40; ++i) line += "k" + std::to_string(i) + "=" + std::to_string(i) + " ";
+  for (int i = 0; i < 40; ++i) line += fmt::format("k{}={} ", i, i);
   MetricTokens out;
   tokenize_metrics(line, out);
   CHECK(out.size() == MetricTokens::capacity);

@@ -7,6 +7,8 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <logstream/extractor.hpp>
 #include <logstream/rules.hpp>
 
@@ -172,8 +174,7 @@ TEST_CASE("rules: user rules override the default scanner on the same line", "[r
 TEST_CASE("rules: twenty rules are matched together and each still fires", "[rules]") {
   RuleSet rules;
   for (int i = 0; i < 20; ++i) {
-    rules.add("r" + std::to_string(i),
-              "^stage" + std::to_string(i) + " metric (?P<m" + std::to_string(i) + ">\\S+)$");
+    rules.add(fmt::format("r{}", i), fmt::format("^stage{} metric (?P<m{}>\\S+)$", i, i));
   }
   ProgressExtractor extractor(ExtractorOptions{.rules = rules});
   for (int i = 0; i < 20; ++i) {
