@@ -11,8 +11,28 @@ LogBuffer::LogBuffer(LogBufferOptions options) : options_(options) {
 }
 
 void LogBuffer::write(const LineBatch& batch) {
+  const std::size_t first = first_kept(batch);
   std::lock_guard lock(mutex_);
-  for (const Line& line : batch) push(line);
+  for (std::size_t i = first; i < batch.size(); ++i) push(batch[i]);
+}
+
+// A batch often holds more lines than the buffer: only its tail can survive, so copying the rest
+// is wasted work. Walking back, a line opens a slot of its own when the previous line of its
+// source was committed (not transient). Once the tail opens max_lines slots, everything before
+// it would be evicted by count however it was pushed. The first line of each source in the tail
+// is not counted: whether it opens a slot depends on lines the tail leaves out.
+std::size_t LogBuffer::first_kept(const LineBatch& batch) const noexcept {
+  const std::size_t n = batch.size();
+  if (n <= options_.max_lines) return 0;
+  std::size_t slots = 0;
+  std::array<bool, 2> later_line{};  // a later line of the source has been seen
+  for (std::size_t i = n; i-- > 0;) {
+    const Line line = batch[i];
+    const auto s = static_cast<std::size_t>(line.source);
+    if (later_line[s] && !line.transient && ++slots == options_.max_lines) return i;
+    later_line[s] = true;
+  }
+  return 0;
 }
 
 void LogBuffer::push(const Line& line) {

@@ -41,6 +41,7 @@ public:
 
 private:
   void push(const Line& line);
+  std::size_t first_kept(const LineBatch& batch) const noexcept;
   void evict_oldest();
   std::size_t index_of(std::size_t nth) const noexcept { return (head_ + nth) % slots_.size(); }
   template <typename F>

@@ -107,18 +107,22 @@ public:
 
 private:
   struct Entry;
-  struct KeyHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view key) const noexcept {
-      return std::hash<std::string_view>{}(key);
-    }
+  // The key index: open addressing over a power-of-two table, probed linearly. Recording looks
+  // a key up per observation, so this avoids a node hop and a general-purpose string hash.
+  struct IndexSlot {
+    std::uint32_t hash = 0;
+    std::uint32_t entry = empty_slot;
   };
+  static constexpr std::uint32_t empty_slot = ~std::uint32_t{0};
 
-  Entry* find_or_add(std::string_view key);  // requires mutex_
+  Entry* find_or_add(std::string_view key);          // requires mutex_
+  const Entry* find(std::string_view key) const;     // requires mutex_
+  std::size_t probe(std::string_view key, std::uint32_t hash) const noexcept;  // requires mutex_
+  void grow_index();                                 // requires mutex_
 
   MetricsOptions options_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::size_t, KeyHash, std::equal_to<>> index_;
+  std::vector<IndexSlot> index_;  // empty until the first key; at most half full
   std::vector<Entry> entries_;  // first-seen order
   std::chrono::steady_clock::time_point start_{};
   std::uint64_t dropped_observations_ = 0;

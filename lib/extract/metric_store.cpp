@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace logstream {
@@ -30,11 +31,73 @@ void MetricStore::set_start(std::chrono::steady_clock::time_point start) {
   start_ = start;
 }
 
+namespace {
+
+// Keys are short ("loss", "grad_norm"): their first and last eight bytes and their length tell
+// them apart well enough, and cost two loads and a multiply instead of a pass over the key.
+std::uint32_t key_hash(std::string_view key) noexcept {
+  const char* p = key.data();
+  const std::size_t n = key.size();
+  std::uint64_t a = 0;
+  std::uint64_t b = 0;
+  if (n >= 8) {
+    std::memcpy(&a, p, 8);
+    std::memcpy(&b, p + n - 8, 8);
+  } else if (n >= 4) {
+    std::uint32_t x = 0;
+    std::uint32_t y = 0;
+    std::memcpy(&x, p, 4);
+    std::memcpy(&y, p + n - 4, 4);
+    a = x;
+    b = y;
+  } else if (n > 0) {
+    a = static_cast<unsigned char>(p[0]) | (std::uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) |
+        (std::uint64_t{static_cast<unsigned char>(p[n - 1])} << 16);
+  }
+  std::uint64_t h = (a ^ 0x9e3779b97f4a7c15ULL) * 0xbf58476d1ce4e5b9ULL;
+  h ^= (b + n) * 0x94d049bb133111ebULL;
+  h ^= h >> 31;
+  return static_cast<std::uint32_t>(h ^ (h >> 32));
+}
+
+}  // namespace
+
+std::size_t MetricStore::probe(std::string_view key, std::uint32_t hash) const noexcept {
+  const std::size_t mask = index_.size() - 1;
+  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    const IndexSlot& slot = index_[i];
+    if (slot.entry == empty_slot) return i;
+    if (slot.hash == hash && entries_[slot.entry].summary.key == key) return i;
+  }
+}
+
+const MetricStore::Entry* MetricStore::find(std::string_view key) const {
+  if (index_.empty()) return nullptr;
+  const IndexSlot& slot = index_[probe(key, key_hash(key))];
+  return slot.entry == empty_slot ? nullptr : &entries_[slot.entry];
+}
+
+void MetricStore::grow_index() {
+  std::vector<IndexSlot> old = std::move(index_);
+  index_.assign(std::max<std::size_t>(old.size() * 2, 16), IndexSlot{});
+  const std::size_t mask = index_.size() - 1;
+  for (const IndexSlot& slot : old) {
+    if (slot.entry == empty_slot) continue;
+    std::size_t i = slot.hash & mask;
+    while (index_[i].entry != empty_slot) i = (i + 1) & mask;
+    index_[i] = slot;
+  }
+}
+
 MetricStore::Entry* MetricStore::find_or_add(std::string_view key) {
-  // Heterogeneous lookup: a known key costs a hash and a compare, no std::string.
-  if (auto it = index_.find(key); it != index_.end()) return &entries_[it->second];
-  if (entries_.size() >= options_.max_keys) return nullptr;
-  index_.emplace(std::string(key), entries_.size());
+  const std::uint32_t hash = key_hash(key);
+  if (!index_.empty()) {
+    const IndexSlot& slot = index_[probe(key, hash)];
+    if (slot.entry != empty_slot) return &entries_[slot.entry];
+  }
+  if (entries_.size() >= options_.max_keys || entries_.size() >= empty_slot) return nullptr;
+  if (2 * (entries_.size() + 1) > index_.size()) grow_index();
+  index_[probe(key, hash)] = IndexSlot{hash, static_cast<std::uint32_t>(entries_.size())};
   Entry& entry = entries_.emplace_back();
   entry.summary.key.assign(key);
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
@@ -71,7 +134,7 @@ std::size_t MetricStore::record(std::span<const Observation> observations,
       entry->ring.push_back(point);
     } else if (options_.series_cap > 0) {
       entry->ring[entry->head] = point;
-      entry->head = (entry->head + 1) % options_.series_cap;
+      if (++entry->head == options_.series_cap) entry->head = 0;
       ++s.series_dropped;
     } else {
       ++s.series_dropped;
@@ -89,9 +152,9 @@ bool MetricStore::record(std::string_view key, double value, const ObservationTi
 
 std::optional<MetricSummary> MetricStore::summary(std::string_view key) const {
   std::lock_guard lock(mutex_);
-  auto it = index_.find(key);
-  if (it == index_.end()) return std::nullopt;
-  return entries_[it->second].summary;
+  const Entry* entry = find(key);
+  if (entry == nullptr) return std::nullopt;
+  return entry->summary;
 }
 
 std::vector<MetricSummary> MetricStore::summaries() const {
@@ -104,9 +167,9 @@ std::vector<MetricSummary> MetricStore::summaries() const {
 
 std::vector<MetricPoint> MetricStore::series(std::string_view key) const {
   std::lock_guard lock(mutex_);
-  auto it = index_.find(key);
-  if (it == index_.end()) return {};
-  return entries_[it->second].points();
+  const Entry* entry = find(key);
+  if (entry == nullptr) return {};
+  return entry->points();
 }
 
 std::vector<std::string> MetricStore::keys() const {

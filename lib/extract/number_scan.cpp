@@ -2,6 +2,7 @@
 #include "extract/number_scan.hpp"
 
 #include <charconv>
+#include <cstdint>
 #include <limits>
 #include <system_error>
 
@@ -29,38 +30,28 @@ std::optional<Scanned<double>> scan_special(std::string_view text, std::size_t p
   return std::nullopt;
 }
 
-// Clinger's fast path: up to 15 significant digits make an exact double mantissa, and 10^k
-// for k <= 22 is exact, so one multiplication or division rounds correctly. Log numbers
+// Clinger's fast path: a mantissa below 2^53 is an exact double and 10^k for k <= 22 is exact,
+// so one multiplication or division rounds correctly, as from_chars would. Log numbers
 // ("0.4436", "3e-4", "1600") nearly always qualify; anything else goes to from_chars.
-bool scan_simple_double(const char* p, const char* end, bool negative, double& value, const char*& stop) noexcept {
-  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+bool scan_simple_double(const char* p, const char* end, bool negative, double& value,
+                        const char*& stop) noexcept {
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  // Nineteen digits cannot overflow the accumulator; longer numbers take the slow path.
+  constexpr std::ptrdiff_t max_digits = 19;
   std::uint64_t mantissa = 0;
-  int digits = 0;
+  const char* const first = p;
+  while (p < end && is_digit(*p)) mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
+  std::ptrdiff_t digits = p - first;
   int exponent = 0;
-  while (p < end && is_digit(*p)) {
-    if (digits == 0 && *p == '0') {
-      ++p;
-      continue;
-    }
-    if (++digits > 15) return false;
-    mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
-    ++p;
-  }
   if (p < end && *p == '.') {
-    ++p;
-    while (p < end && is_digit(*p)) {
-      if (digits == 0 && *p == '0') {
-        --exponent;
-        ++p;
-        continue;
-      }
-      if (++digits > 15) return false;
-      mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
-      --exponent;
-      ++p;
-    }
+    const char* const fraction = ++p;
+    while (p < end && is_digit(*p)) mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
+    digits += p - fraction;
+    exponent = -static_cast<int>(p - fraction);
   }
+  if (digits > max_digits) return false;
   if (p < end && (*p == 'e' || *p == 'E')) {
     const char* q = p + 1;
     bool exp_negative = false;
@@ -75,7 +66,7 @@ bool scan_simple_double(const char* p, const char* end, bool negative, double& v
       p = q;
     }
   }
-  if (exponent < -22 || exponent > 22) return false;
+  if (exponent < -22 || exponent > 22 || mantissa > (std::uint64_t{1} << 53)) return false;
   double v = static_cast<double>(mantissa);
   v = exponent < 0 ? v / kPow10[-exponent] : v * kPow10[exponent];
   value = negative ? -v : v;
@@ -86,13 +77,25 @@ bool scan_simple_double(const char* p, const char* end, bool negative, double& v
 }  // namespace
 
 std::optional<Scanned<std::int64_t>> scan_int(std::string_view text, std::size_t pos) noexcept {
+  // By hand rather than from_chars: fields are a few digits, and the call overhead dominated.
   if (pos >= text.size()) return std::nullopt;
-  const char* first = text.data() + pos;
-  const char* last = text.data() + text.size();
-  std::int64_t value = 0;
-  auto [ptr, ec] = std::from_chars(first, last, value);
-  if (ec != std::errc{}) return std::nullopt;  // no digits, or out of range
-  return Scanned<std::int64_t>{value, static_cast<std::size_t>(ptr - text.data())};
+  const char* p = text.data() + pos;
+  const char* const end = text.data() + text.size();
+  const bool negative = *p == '-';
+  if (negative) ++p;
+  const char* const first = p;
+  std::uint64_t magnitude = 0;
+  bool overflow = false;
+  for (; p < end && is_digit(*p); ++p) {
+    overflow |= __builtin_mul_overflow(magnitude, 10u, &magnitude);
+    overflow |= __builtin_add_overflow(magnitude, static_cast<unsigned>(*p - '0'), &magnitude);
+  }
+  if (p == first) return std::nullopt;
+  constexpr std::uint64_t max_positive = std::numeric_limits<std::int64_t>::max();
+  if (overflow || magnitude > max_positive + (negative ? 1 : 0)) return std::nullopt;
+  const std::int64_t value =
+      negative ? static_cast<std::int64_t>(0 - magnitude) : static_cast<std::int64_t>(magnitude);
+  return Scanned<std::int64_t>{value, static_cast<std::size_t>(p - text.data())};
 }
 
 std::optional<Scanned<double>> scan_double(std::string_view text, std::size_t pos) noexcept {

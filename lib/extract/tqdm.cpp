@@ -37,17 +37,19 @@ std::optional<Scanned<double>> scan_count(std::string_view text, std::size_t pos
   return n;
 }
 
-// "MM:SS" or "H:MM:SS" (format_interval); "?" is unknown.
+// "MM:SS" or "H:MM:SS" (format_interval); "?" is unknown. Parts of at most nine digits.
 std::optional<Scanned<double>> scan_interval(std::string_view text, std::size_t pos) noexcept {
   double seconds = 0;
   int parts = 0;
   while (parts < 3) {
     const std::size_t start = pos;
-    while (pos < text.size() && is_digit(text[pos])) ++pos;
+    std::int64_t part = 0;
+    while (pos < text.size() && is_digit(text[pos]) && pos - start < 10) {
+      part = part * 10 + (text[pos] - '0');
+      ++pos;
+    }
     if (pos == start || pos - start > 9) return std::nullopt;
-    auto part = scan_int(text, start);
-    if (!part) return std::nullopt;
-    seconds = seconds * 60 + static_cast<double>(part->value);
+    seconds = seconds * 60 + static_cast<double>(part);
     ++parts;
     if (pos >= text.size() || text[pos] != ':') break;
     ++pos;
