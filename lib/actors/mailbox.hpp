@@ -15,18 +15,23 @@
 namespace logstream {
 
 /// One producer (any thread, never two at once), one consumer coroutine. The consumer suspends
-/// in wait() when the box is empty and is scheduled on its executor by the next send() or
-/// close(). Order is the producer's order: a single producer token carries every send.
-/// Suspension is decided by one compare-exchange on a notification counter, so neither side
-/// touches the box after handing the other the right to finish.
+/// in wait() when the box is empty and is scheduled on its executor (or, with resume_inline,
+/// resumed in place) by the next send() or close(). Order is the producer's order: a single
+/// producer token carries every send. Suspension is decided by one compare-exchange on a
+/// notification counter, so neither side touches the box after handing the other the right to finish.
 ///
 /// Usage (the consumer drains everything on each wake-up):
 ///   while (co_await box.wait()) while (auto m = box.try_receive()) handle(*m);
 template <typename T>
 class Mailbox {
 public:
-  explicit Mailbox(Executor& consumer_executor)
-      : executor_(consumer_executor), producer_(queue_), consumer_(queue_) {}
+  /// With `resume_inline`, a producer that already runs on the consumer's executor resumes a
+  /// suspended consumer on its own stack instead of scheduling it: no thread hop, no wake-up,
+  /// and the consumer has handled the message when send() returns. Only for consumers whose
+  /// work the producer may wait for (a lossless sink: the producer would wait at the in-flight
+  /// bound anyway); a consumer that is already running just finds the message in its drain loop.
+  explicit Mailbox(Executor& consumer_executor, bool resume_inline = false)
+      : executor_(consumer_executor), producer_(queue_), consumer_(queue_), resume_inline_(resume_inline) {}
   Mailbox(const Mailbox&) = delete;
   Mailbox& operator=(const Mailbox&) = delete;
 
@@ -118,8 +123,16 @@ private:
     if ((before & kWaiting) == 0) return;
     // The consumer is suspended and only we (the single producer) clear the bit.
     std::coroutine_handle<> waiter = waiter_;
+    Executor& executor = executor_;
+    const bool here = resume_inline_ && executor.in_executor_thread();
     state_.fetch_and(~kWaiting, std::memory_order_acq_rel);
-    executor_.schedule(waiter);
+    // Either way the last access to the box is above: the consumer may finish and the box be
+    // destroyed while it runs, inline or elsewhere.
+    if (here) {
+      waiter.resume();
+    } else {
+      executor.schedule(waiter);
+    }
   }
 
   Executor& executor_;
@@ -129,6 +142,7 @@ private:
   std::atomic<std::ptrdiff_t> size_{0};
   std::atomic<bool> closed_{false};
   std::atomic<std::uint64_t> state_{0};
+  const bool resume_inline_;
   std::uint64_t seen_ = 0;          // consumer only: the notification count it has acted on
   std::coroutine_handle<> waiter_;  // written before the waiting bit is set, read after
 };

@@ -22,7 +22,10 @@ SinkActor::SinkActor(StreamContext& stream, Executor& executor, std::shared_ptr<
       sink_(std::move(sink)),
       policy_(sink_->overflow()),
       drop_queue_batches_(drop_queue_batches < 1 ? 1 : drop_queue_batches),
-      inbox_(executor),
+      // A lossless sink runs on the parser's thread when it is idle: the parser hands it the
+      // batch without a thread hop, and would wait for it at the in-flight bound anyway. A
+      // drop_oldest sink must never slow the parser, so it always runs on its own.
+      inbox_(executor, policy_ == OverflowPolicy::block),
       name_(sink_->name()) {}
 
 void SinkActor::send(BatchPtr batch) {

@@ -259,9 +259,11 @@ void Stream::arm_drain_on_loop() {
   drain_timer_->start(config_.options.drain_timeout, [this] {
     if (input_finished_) return;
     std::size_t recent = 0;
-    for (auto& reader : readers_) recent += reader->take_recent_bytes();
+    for (auto& reader : readers_) recent += reader->take_recent_bytes() + reader->unread_bytes();
     // Paused by backpressure: those bytes are owed to the sinks, wait for them. Still
     // flowing: a background process is writing, give it time, unless stop() was asked for.
+    // Bytes waiting in the pipe count as flowing: on a starved machine the loop may not have
+    // read for a whole timeout, and what the child wrote before it exited must not be cut.
     if (paused_on_loop_ || (recent > 0 && !stop_requested_)) {
       arm_drain_on_loop();
       return;

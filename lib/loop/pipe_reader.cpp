@@ -2,6 +2,7 @@
 #include "loop/pipe_reader.hpp"
 
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -69,6 +70,14 @@ std::size_t PipeReader::take_recent_bytes() noexcept {
   std::size_t n = recent_bytes_;
   recent_bytes_ = 0;
   return n;
+}
+
+std::size_t PipeReader::unread_bytes() const noexcept {
+  uv_os_fd_t fd = -1;
+  if (!handle_ || uv_fileno(reinterpret_cast<const uv_handle_t*>(handle_), &fd) != 0) return 0;
+  int n = 0;
+  if (::ioctl(fd, FIONREAD, &n) != 0 || n < 0) return 0;
+  return static_cast<std::size_t>(n);
 }
 
 void PipeReader::on_alloc(uv_handle_t* handle, std::size_t /*suggested*/, uv_buf_t* buf) {

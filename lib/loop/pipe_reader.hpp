@@ -45,6 +45,8 @@ public:
   Source source() const noexcept { return source_; }
   /// Bytes read since the last call (the drain timer asks whether data still flows).
   std::size_t take_recent_bytes() noexcept;
+  /// Bytes waiting in the fd, not yet read (0 when closed or unknown).
+  std::size_t unread_bytes() const noexcept;
 
   /// One read's buffer; small reads are copied out so the big buffer is reused.
   static constexpr std::size_t kReadBytes = 64 * 1024;
