@@ -37,6 +37,16 @@ inline std::string env_or(const char* name, const char* fallback) {
 inline std::string cli_path() { return env_or("LOGSTREAM_CLI", "cli/logstream"); }
 inline std::string test_child_path() { return env_or("LOGSTREAM_TEST_CHILD", "tests/helpers/test_child"); }
 
+/// `logstream run CLI... -- test_child CHILD...`
+inline std::vector<std::string> run_args(const std::vector<std::string>& cli, const std::vector<std::string>& child) {
+  std::vector<std::string> args{"run"};
+  args.insert(args.end(), cli.begin(), cli.end());
+  args.push_back("--");
+  args.push_back(test_child_path());
+  args.insert(args.end(), child.begin(), child.end());
+  return args;
+}
+
 inline std::int64_t monotonic_ns() {
   timespec now{};
   ::clock_gettime(CLOCK_MONOTONIC, &now);

@@ -11,12 +11,7 @@ using namespace logstream::test;
 namespace {
 
 CliResult run_child(const TempDir& dir, std::vector<std::string> child_args, std::vector<std::string> cli_args = {"--plain"}) {
-  std::vector<std::string> args{"run"};
-  args.insert(args.end(), cli_args.begin(), cli_args.end());
-  args.push_back("--");
-  args.push_back(test_child_path());
-  args.insert(args.end(), child_args.begin(), child_args.end());
-  return run_cli(args, CliOptions{.cwd = dir.path()});
+  return run_cli(run_args(cli_args, child_args), CliOptions{.cwd = dir.path()});
 }
 
 }  // namespace

@@ -10,14 +10,7 @@ namespace {
 // The child writes escape sequences of its own: plain mode must not pass them on either.
 const std::vector<std::string> colourful_child = {"bytes", "\\x1b[31mred\\x1b[0m and \\x1b]0;title\\x07\\n"};
 
-std::vector<std::string> args_for(std::vector<std::string> cli) {
-  std::vector<std::string> args{"run"};
-  args.insert(args.end(), cli.begin(), cli.end());
-  args.push_back("--");
-  args.push_back(test_child_path());
-  args.insert(args.end(), colourful_child.begin(), colourful_child.end());
-  return args;
-}
+std::vector<std::string> args_for(const std::vector<std::string>& cli) { return run_args(cli, colourful_child); }
 
 bool has_escape(const std::string& text) { return text.find('\x1b') != std::string::npos; }
 

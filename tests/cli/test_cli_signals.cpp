@@ -6,19 +6,6 @@
 using namespace logstream::test;
 using namespace std::chrono_literals;
 
-namespace {
-
-std::vector<std::string> run_args(std::vector<std::string> cli, std::vector<std::string> child) {
-  std::vector<std::string> args{"run"};
-  args.insert(args.end(), cli.begin(), cli.end());
-  args.push_back("--");
-  args.push_back(test_child_path());
-  args.insert(args.end(), child.begin(), child.end());
-  return args;
-}
-
-}  // namespace
-
 TEST_CASE("cli: SIGINT reaches the child, which dies of it, and the log holds every line", "[cli][signals]") {
   TempDir dir;
   CliProcess cli(run_args({"--plain", "--log", "run.log"}, {"slow", "100000", "20"}), CliOptions{.cwd = dir.path()});
