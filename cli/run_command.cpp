@@ -14,7 +14,6 @@
 #include "format.hpp"
 #include "json_output.hpp"
 #include "log_path.hpp"
-#include "metrics_files_sink.hpp"
 #include "plain_display.hpp"
 #include "rules_option.hpp"
 #include "signals.hpp"
@@ -42,12 +41,16 @@ std::unique_ptr<Output> make_output(const RunOptions& o) {
                                                         .history_lines = o.buffer_lines});
 }
 
+std::chrono::milliseconds stop_grace(const RunOptions& o) {
+  return std::chrono::milliseconds(static_cast<std::int64_t>(o.stop_timeout_seconds * 1000));
+}
+
 StreamerOptions streamer_options(const RunOptions& o, RuleSet rules) {
   StreamerOptions options;
   options.buffer_lines = o.buffer_lines;
   options.log_file.raw = o.raw;
   options.extraction.rules = std::move(rules);
-  options.stop_grace = std::chrono::milliseconds(static_cast<std::int64_t>(o.stop_timeout_seconds * 1000));
+  options.stop_grace = stop_grace(o);
   return options;
 }
 
@@ -56,19 +59,6 @@ std::vector<std::filesystem::path> metrics_paths(const RunOptions& o) {
   if (!o.metrics_csv.empty()) paths.emplace_back(o.metrics_csv);
   if (!o.metrics_json.empty()) paths.emplace_back(o.metrics_json);
   return paths;
-}
-
-// The final export, from the main thread once every line went through the extractor: the sink's
-// periodic files are then certain to be complete.
-void write_metrics_files(const RunOptions& o, const Streamer& streamer) {
-  auto store = streamer.get_metrics();
-  if (!store) return;
-  try {
-    if (!o.metrics_csv.empty()) store->write_csv(o.metrics_csv);
-    if (!o.metrics_json.empty()) store->write_json(o.metrics_json);
-  } catch (const std::exception& e) {
-    say(e.what());
-  }
 }
 
 int finish(Output& output, RunSummary& summary) {
@@ -104,8 +94,8 @@ int run_command(const RunOptions& o) {
   std::unique_ptr<Output> output = make_output(o);
   output->attach(streamer);
   if (!o.metrics_csv.empty() || !o.metrics_json.empty())
-    streamer.add_sink(std::make_shared<MetricsFilesSink>(
-        streamer, MetricsSinkOptions{.csv_path = o.metrics_csv, .json_path = o.metrics_json}));
+    streamer.add_sink(std::make_shared<MetricsSink>(
+        streamer.get_metrics(), MetricsSinkOptions{.csv_path = o.metrics_csv, .json_path = o.metrics_json}));
 
   RunSummary summary{.log_file = log_file, .metrics_files = metrics_paths(o)};
   say(fmt::format("running {}; log file {}", o.command.front(), log_file.string()));
@@ -124,10 +114,9 @@ int run_command(const RunOptions& o) {
 
   output->begin();
   {
-    SignalForwarder forwarder(streamer, *output, streamer_options(o, {}).stop_grace);
+    SignalForwarder forwarder(streamer, *output, stop_grace(o));
     streamer.wait_for_completion();
   }
-  write_metrics_files(o, streamer);
   summary.duration_seconds = seconds_between(started, std::chrono::steady_clock::now());
   summary.stats = streamer.stats();
   summary.progress = streamer.get_progress();

@@ -24,6 +24,7 @@ Streamer::Streamer(FdSource fd, std::filesystem::path log_file, StreamerOptions 
 Streamer::Streamer(Input input, std::filesystem::path log_file, StreamerOptions options)
     : runtime_(options.runtime ? options.runtime : std::make_shared<Runtime>()),
       output_queue_(std::make_shared<OutputQueue>(options.output_queue_lines)),
+      metrics_(std::make_shared<MetricStore>(options.extraction.metrics_options)),
       pending_(std::make_unique<Pending>(Pending{std::move(input), std::move(log_file), std::move(options), {}, false})) {
 }
 
@@ -53,6 +54,7 @@ void Streamer::start() {
                       pending_->options,
                       pending_->sinks,
                       pending_->output_queue_used ? output_queue_ : nullptr,
+                      metrics_,
                       on_new_line,
                       on_progress_update,
                       on_event,
@@ -91,8 +93,6 @@ std::vector<OwnedLine> Streamer::get_entries(std::optional<std::size_t> num_line
 }
 
 TrainingProgress Streamer::get_progress() const { return stream_ ? stream_->progress() : TrainingProgress{}; }
-
-std::shared_ptr<MetricStore> Streamer::get_metrics() const { return stream_ ? stream_->metrics() : nullptr; }
 
 bool Streamer::is_process_running() const { return stream_ && stream_->running(); }
 

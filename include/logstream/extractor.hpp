@@ -24,7 +24,9 @@ struct ExtractorOptions {
 class ProgressExtractor {
 public:
   /// Builds the matcher of the user rules. Throws RuleError if RE2 cannot build the set.
-  explicit ProgressExtractor(ExtractorOptions options = {});
+  /// Metrics go to `metrics` (a store made from options.metrics_options when null), so the
+  /// owner of a stream can hand the store to sinks before the first line is parsed.
+  explicit ProgressExtractor(ExtractorOptions options = {}, std::shared_ptr<MetricStore> metrics = nullptr);
   ~ProgressExtractor();
   ProgressExtractor(ProgressExtractor&&) noexcept;
   ProgressExtractor& operator=(ProgressExtractor&&) noexcept;

@@ -124,8 +124,9 @@ public:
   std::vector<std::string> log_buffer() const { return get_logs(); }
 
   TrainingProgress get_progress() const;
-  /// The metric store the extractor fills; thread-safe.
-  std::shared_ptr<MetricStore> get_metrics() const;
+  /// The metric store the extractor fills; thread-safe. It exists from construction (empty
+  /// until lines arrive), so a MetricsSink for it can be added before start().
+  std::shared_ptr<MetricStore> get_metrics() const { return metrics_; }
 
   bool is_process_running() const;
   /// Empty while running; the exit code, or minus the signal number (Python's returncode).
@@ -147,6 +148,7 @@ private:
 
   std::shared_ptr<Runtime> runtime_;
   std::shared_ptr<OutputQueue> output_queue_;
+  std::shared_ptr<MetricStore> metrics_;
   std::unique_ptr<Pending> pending_;
   std::shared_ptr<Stream> stream_;
 };

@@ -6,11 +6,12 @@
 namespace logstream {
 
 ParserActor::ParserActor(StreamContext& stream, Executor& executor, FramingOptions framing,
-                         ExtractorOptions extraction, std::vector<SinkActor*> sinks)
+                         ExtractorOptions extraction, std::shared_ptr<MetricStore> metrics,
+                         std::vector<SinkActor*> sinks)
     : stream_(stream),
       inbox_(executor),
       framer_(framing),
-      extractor_(std::move(extraction)),
+      extractor_(std::move(extraction), std::move(metrics)),
       sinks_(std::move(sinks)) {}
 
 Task<> ParserActor::run() {

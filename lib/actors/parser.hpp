@@ -26,11 +26,9 @@ struct ReadMessage {
 class ParserActor {
 public:
   ParserActor(StreamContext& stream, Executor& executor, FramingOptions framing, ExtractorOptions extraction,
-              std::vector<SinkActor*> sinks);
+              std::shared_ptr<MetricStore> metrics, std::vector<SinkActor*> sinks);
 
   Mailbox<ReadMessage>& inbox() noexcept { return inbox_; }
-  /// The extractor's metric store (shared, thread-safe).
-  std::shared_ptr<MetricStore> metrics() const { return extractor_.metrics(); }
   void set_start(std::chrono::steady_clock::time_point start) { start_ = start; }
   /// Lines framed so far from `source` (any thread).
   std::uint64_t lines(Source source) const noexcept {

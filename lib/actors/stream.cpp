@@ -44,7 +44,7 @@ void Stream::build_pipeline() {
     sink_actors_.push_back(std::make_unique<SinkActor>(*this, executor, sink, drop_batches));
     outs.push_back(sink_actors_.back().get());
   }
-  parser_ = std::make_unique<ParserActor>(*this, executor, o.framing, o.extraction, std::move(outs));
+  parser_ = std::make_unique<ParserActor>(*this, executor, o.framing, o.extraction, config_.metrics, std::move(outs));
 }
 
 void Stream::start() {
@@ -401,7 +401,6 @@ TrainingProgress Stream::progress() const {
   return progress_;
 }
 
-std::shared_ptr<MetricStore> Stream::metrics() const { return parser_ ? parser_->metrics() : nullptr; }
 
 std::optional<ExitStatus> Stream::exit_status() const {
   std::lock_guard lock(mutex_);

@@ -28,6 +28,7 @@ struct StreamConfig {
   StreamerOptions options;
   std::vector<std::shared_ptr<Sink>> sinks;  // user sinks, after the built-in ones
   std::shared_ptr<OutputQueue> output_queue; // null unless asked for
+  std::shared_ptr<MetricStore> metrics;      // the Streamer's: exists before start()
   std::function<void(const Line&)> on_new_line;
   std::function<void(const TrainingProgress&)> on_progress_update;
   std::function<void(const StreamEvent&)> on_event;
@@ -49,7 +50,6 @@ public:
 
   const LogBuffer& buffer() const noexcept { return *buffer_; }
   TrainingProgress progress() const;
-  std::shared_ptr<MetricStore> metrics() const;
   std::optional<ExitStatus> exit_status() const;
   bool running() const noexcept { return running_.load(std::memory_order_acquire); }
   std::optional<int> pid() const;

@@ -13,9 +13,9 @@
 namespace logstream {
 
 struct ProgressExtractor::State {
-  explicit State(ExtractorOptions opts)
+  State(ExtractorOptions opts, std::shared_ptr<MetricStore> store)
       : options(std::move(opts)),
-        metrics(std::make_shared<MetricStore>(options.metrics_options)),
+        metrics(store ? std::move(store) : std::make_shared<MetricStore>(options.metrics_options)),
         matcher(options.rules) {}
 
   ExtractorOptions options;
@@ -25,8 +25,8 @@ struct ProgressExtractor::State {
   extract::MetricTokens tokens;  // reused: a line's tokens live here until recorded
 };
 
-ProgressExtractor::ProgressExtractor(ExtractorOptions options)
-    : state_(std::make_unique<State>(std::move(options))) {}
+ProgressExtractor::ProgressExtractor(ExtractorOptions options, std::shared_ptr<MetricStore> metrics)
+    : state_(std::make_unique<State>(std::move(options), std::move(metrics))) {}
 
 ProgressExtractor::~ProgressExtractor() = default;
 ProgressExtractor::ProgressExtractor(ProgressExtractor&&) noexcept = default;
