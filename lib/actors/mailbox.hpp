@@ -35,11 +35,13 @@ public:
   Mailbox(const Mailbox&) = delete;
   Mailbox& operator=(const Mailbox&) = delete;
 
-  /// Enqueues `message` and wakes the consumer if it waits. Producer only.
-  void send(T message) {
+  /// Enqueues `message` and wakes the consumer if it waits. Producer only. `may_resume_here`
+  /// false schedules the consumer even with resume_inline: the producer has more work queued
+  /// and the consumer is better off running beside it on another worker.
+  void send(T message, bool may_resume_here = true) {
     queue_.enqueue(producer_, std::move(message));
     size_.fetch_add(1, std::memory_order_release);
-    notify();
+    notify(may_resume_here);
   }
 
   /// Enqueues, then drops the oldest messages while more than `cap` are queued; `dropped` is
@@ -117,14 +119,14 @@ private:
   // state_ counts notifications (in steps of 2); bit 0 says the consumer is suspended.
   static constexpr std::uint64_t kWaiting = 1;
 
-  void notify() {
+  void notify(bool may_resume_here = true) {
     // acq_rel: the consumer that sees this count also sees the item or the close before it.
     const std::uint64_t before = state_.fetch_add(2, std::memory_order_acq_rel);
     if ((before & kWaiting) == 0) return;
     // The consumer is suspended and only we (the single producer) clear the bit.
     std::coroutine_handle<> waiter = waiter_;
     Executor& executor = executor_;
-    const bool here = resume_inline_ && executor.in_executor_thread();
+    const bool here = may_resume_here && resume_inline_ && executor.in_executor_thread();
     state_.fetch_and(~kWaiting, std::memory_order_acq_rel);
     // Either way the last access to the box is above: the consumer may finish and the box be
     // destroyed while it runs, inline or elsewhere.

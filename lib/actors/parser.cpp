@@ -38,10 +38,17 @@ void ParserActor::deliver(LineBatch batch, std::size_t chunk_bytes) {
     return;
   }
   std::array<std::uint64_t, 2> counts{};
+  const bool each_change = stream_.watches_each_progress();
+  bool changed = false;
   for (const Line& line : batch) {
     ++counts[static_cast<std::size_t>(line.source)];
-    if (extractor_.feed(line)) stream_.progress_changed(extractor_.progress());
+    if (extractor_.feed(line)) {
+      changed = true;
+      if (each_change) stream_.progress_changed(extractor_.progress());
+    }
   }
+  // Nobody sees the states between two batches: without a callback, publish the last one.
+  if (changed && !each_change) stream_.progress_changed(extractor_.progress());
   for (std::size_t s = 0; s < counts.size(); ++s)
     if (counts[s]) lines_[s].fetch_add(counts[s], std::memory_order_relaxed);
   // In-flight bytes are the bytes read from the pipe: they are released when the last sink
@@ -51,7 +58,10 @@ void ParserActor::deliver(LineBatch batch, std::size_t chunk_bytes) {
     delete b;
     stream->release(chunk_bytes);
   });
-  for (SinkActor* sink : sinks_) sink->send(shared);
+  // Running sinks inline saves a thread hop per batch (latency) but serialises them with
+  // parsing: worth it only when no further chunk waits for the parser.
+  const bool idle = inbox_.size() == 0;
+  for (SinkActor* sink : sinks_) sink->send(shared, idle);
 }
 
 }  // namespace logstream

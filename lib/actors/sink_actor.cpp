@@ -22,15 +22,16 @@ SinkActor::SinkActor(StreamContext& stream, Executor& executor, std::shared_ptr<
       sink_(std::move(sink)),
       policy_(sink_->overflow()),
       drop_queue_batches_(drop_queue_batches < 1 ? 1 : drop_queue_batches),
-      // A lossless sink runs on the parser's thread when it is idle: the parser hands it the
-      // batch without a thread hop, and would wait for it at the in-flight bound anyway. A
+      // A lossless sink runs on the parser's thread when both are idle: the parser hands it the
+      // batch without a thread hop, and would wait for it at the in-flight bound anyway. While
+      // chunks queue up for the parser, the sink runs beside it on another worker instead. A
       // drop_oldest sink must never slow the parser, so it always runs on its own.
       inbox_(executor, policy_ == OverflowPolicy::block),
       name_(sink_->name()) {}
 
-void SinkActor::send(BatchPtr batch) {
+void SinkActor::send(BatchPtr batch, bool may_run_here) {
   if (policy_ == OverflowPolicy::block) {
-    inbox_.send(std::move(batch));
+    inbox_.send(std::move(batch), may_run_here);
     return;
   }
   inbox_.send_dropping(std::move(batch), drop_queue_batches_,

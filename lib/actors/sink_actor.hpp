@@ -21,7 +21,8 @@ class SinkActor {
 public:
   SinkActor(StreamContext& stream, Executor& executor, std::shared_ptr<Sink> sink, std::size_t drop_queue_batches);
 
-  void send(BatchPtr batch);  // parser only
+  /// Parser only. `may_run_here`: a lossless sink that is idle may run on the parser's thread.
+  void send(BatchPtr batch, bool may_run_here = true);
   void close();               // parser only
   Task<> run();
   SinkStats stats() const;

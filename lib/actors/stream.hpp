@@ -60,6 +60,7 @@ public:
   void report(StreamEvent event) override;
   void release(std::size_t bytes) override;
   void progress_changed(const TrainingProgress& progress) override;
+  bool watches_each_progress() const noexcept override { return static_cast<bool>(config_.on_progress_update); }
   void actor_done() override;
 
   // ReaderOwner (loop thread)

@@ -1,6 +1,7 @@
 // The seed's progress patterns and Optuna's trial lines, scanned by hand (see the header).
 #include "extract/default_scanner.hpp"
 
+#include "extract/line_bytes.hpp"
 #include "extract/number_scan.hpp"
 
 namespace logstream::extract {
@@ -130,12 +131,16 @@ void scan_score(std::string_view text, DefaultScan& out) {
 
 }  // namespace
 
-bool scan_default(std::string_view text, DefaultScan& out) noexcept {
-  scan_trial(text, out);
-  scan_position(text, out);
-  scan_score(text, out);
-  if (text.find("[BEST]") != npos || text.find("NEW BEST") != npos) out.update.best = true;
+bool scan_default(std::string_view text, std::uint16_t bytes, DefaultScan& out) noexcept {
+  if (bytes & lb_T) scan_trial(text, out);
+  if (bytes & lb_P) scan_position(text, out);
+  if (bytes & (lb_equals | lb_colon)) scan_score(text, out);
+  if ((bytes & lb_B) && (text.find("[BEST]") != npos || text.find("NEW BEST") != npos)) out.update.best = true;
   return !out.update.empty() || out.optuna_value.has_value();
+}
+
+bool scan_default(std::string_view text, DefaultScan& out) noexcept {
+  return scan_default(text, line_bytes(text), out);
 }
 
 }  // namespace logstream::extract

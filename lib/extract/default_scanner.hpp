@@ -1,7 +1,9 @@
 // The default scanner: the seed's patterns and Optuna's trial lines, hand-written because it
-// runs on every line. No regex engine, no allocation; it reads the line once per keyword.
+// runs on every line. No regex engine, no allocation; it searches only for the keywords whose
+// bytes the line holds.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -27,5 +29,7 @@ struct DefaultScan {
 /// Keywords are case-sensitive except the first letter of "score". Numbers that do not fit
 /// their field are ignored. Returns true when anything was found.
 bool scan_default(std::string_view text, DefaultScan& out) noexcept;
+/// The same, given the line's line_bytes(): keywords whose bytes are absent are not searched.
+bool scan_default(std::string_view text, std::uint16_t bytes, DefaultScan& out) noexcept;
 
 }  // namespace logstream::extract

@@ -1,4 +1,4 @@
-// ProgressExtractor: the per-line pipeline of extraction. Cheap byte test first, then the
+// ProgressExtractor: the per-line pipeline of extraction. One byte-presence pass first, then the
 // default scanner or the tqdm parser, the metrics tokenizer, and the user rules' RE2 set.
 #include <logstream/extractor.hpp>
 
@@ -8,7 +8,7 @@
 #include "extract/metrics_tokenizer.hpp"
 #include "extract/rule_matcher.hpp"
 #include "extract/tqdm.hpp"
-#include "extract/trigger_bytes.hpp"
+#include "extract/line_bytes.hpp"
 
 namespace logstream {
 
@@ -23,6 +23,7 @@ struct ProgressExtractor::State {
   std::shared_ptr<MetricStore> metrics;
   extract::RuleMatcher matcher;
   extract::MetricTokens tokens;  // reused: a line's tokens live here until recorded
+  extract::DefaultScan scan;     // reused: empty between lines
 };
 
 ProgressExtractor::ProgressExtractor(ExtractorOptions options, std::shared_ptr<MetricStore> metrics)
@@ -41,34 +42,54 @@ void ProgressExtractor::finish(std::chrono::steady_clock::time_point end) {
   state_->progress.end_time = end;
 }
 
+namespace {
+
+// tqdm's meter: "45%|" with a total, "[00:01, 30.0it/s]" (a time and a rate unit) without.
+bool may_be_bar(std::uint16_t bytes) noexcept {
+  constexpr std::uint16_t with_total = extract::lb_percent | extract::lb_pipe;
+  constexpr std::uint16_t without_total = extract::lb_bracket | extract::lb_colon | extract::lb_slash;
+  return (bytes & with_total) == with_total || (bytes & without_total) == without_total;
+}
+
+}  // namespace
+
 bool ProgressExtractor::feed(const Line& line) {
   State& s = *state_;
   const std::string_view text = line.text;
-  extract::ProgressUpdate update;
   s.tokens.clear();
   bool changed = false;
 
-  // Every default pattern and metric token needs one of a few bytes: most lines stop here.
-  if ((s.options.default_rules || s.options.metrics) && extract::has_trigger_byte(text)) {
-    std::optional<extract::BarView> bar;
-    if (s.options.default_rules) bar = extract::parse_bar(text);
-    if (bar) {
-      changed = extract::apply_bar(s.progress, *bar);
-      // Only tqdm's postfix holds metrics: "desc: 45%|" or "30.0it/s" are not.
-      if (s.options.metrics) extract::tokenize_metrics(bar->postfix, s.tokens);
-    } else {
-      extract::DefaultScan scan;
-      if (s.options.default_rules && extract::scan_default(text, scan)) update = scan.update;
-      if (scan.optuna_value) {
-        if (s.options.metrics) s.tokens.push("value", *scan.optuna_value);
+  // One pass tells which patterns the line could hold; most lines hold none and stop here.
+  const std::uint16_t bytes = (s.options.default_rules || s.options.metrics) ? extract::line_bytes(text) : 0;
+  if (bytes & extract::lb_triggers) {
+    bool bar_line = false;
+    if (s.options.default_rules && may_be_bar(bytes)) {
+      // Scoped so that lines which cannot be bars never construct (zero) a BarView.
+      if (auto bar = extract::parse_bar(text)) {
+        bar_line = true;
+        changed = extract::apply_bar(s.progress, *bar);
+        // Only tqdm's postfix holds metrics: "desc: 45%|" or "30.0it/s" are not.
+        if (s.options.metrics) extract::tokenize_metrics(bar->postfix, s.tokens);
+      }
+    }
+    if (!bar_line) {
+      if (s.options.default_rules) extract::scan_default(text, bytes, s.scan);
+      if (s.scan.optuna_value) {
+        if (s.options.metrics) s.tokens.push("value", *s.scan.optuna_value);
+        s.scan.optuna_value.reset();
       } else if (s.options.metrics) {
         extract::tokenize_metrics(text, s.tokens);
       }
     }
   }
-  if (!s.matcher.empty()) s.matcher.match(text, update, s.tokens);
+  if (!s.matcher.empty()) s.matcher.match(text, s.scan.update, s.tokens);
 
-  if (!update.empty()) changed |= extract::apply_update(s.progress, update);
+  // The update lives in the state, and is reset only when a line filled it: clearing a large
+  // struct on every line cost more than the scan of most lines.
+  if (!s.scan.update.empty()) {
+    changed |= extract::apply_update(s.progress, s.scan.update);
+    s.scan.update = {};
+  }
   if (!s.tokens.empty()) {
     s.metrics->record(s.tokens.span(), ObservationTime{line.seq, line.arrival, line.wall_time});
   }

@@ -60,6 +60,35 @@ std::uint32_t key_hash(std::string_view key) noexcept {
   return static_cast<std::uint32_t>(h ^ (h >> 32));
 }
 
+// Equality for short keys without a call into memcmp: overlapping word loads cover 4..16
+// bytes, which is nearly every metric name.
+bool same_key(std::string_view a, std::string_view b) noexcept {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* p = a.data();
+  const char* q = b.data();
+  if (n >= 8) {
+    if (n > 16) return std::memcmp(p, q, n) == 0;
+    std::uint64_t x0, y0, x1, y1;
+    std::memcpy(&x0, p, 8);
+    std::memcpy(&y0, q, 8);
+    std::memcpy(&x1, p + n - 8, 8);
+    std::memcpy(&y1, q + n - 8, 8);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  if (n >= 4) {
+    std::uint32_t x0, y0, x1, y1;
+    std::memcpy(&x0, p, 4);
+    std::memcpy(&y0, q, 4);
+    std::memcpy(&x1, p + n - 4, 4);
+    std::memcpy(&y1, q + n - 4, 4);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  for (std::size_t i = 0; i < n; ++i)
+    if (p[i] != q[i]) return false;
+  return true;
+}
+
 }  // namespace
 
 std::size_t MetricStore::probe(std::string_view key, std::uint32_t hash) const noexcept {
@@ -67,7 +96,7 @@ std::size_t MetricStore::probe(std::string_view key, std::uint32_t hash) const n
   for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
     const IndexSlot& slot = index_[i];
     if (slot.entry == empty_slot) return i;
-    if (slot.hash == hash && entries_[slot.entry].summary.key == key) return i;
+    if (slot.hash == hash && same_key(entries_[slot.entry].summary.key, key)) return i;
   }
 }
 

@@ -14,6 +14,10 @@ LoopTimer::~LoopTimer() { close(); }
 void LoopTimer::start(std::chrono::milliseconds after, std::function<void()> fire) {
   if (!handle_) return;
   handle_->fire = std::move(fire);
+  // libuv counts from the loop's cached time in whole milliseconds, so a timer may fire up to
+  // a millisecond early: refresh the time and add one, and `after` is a lower bound.
+  uv_update_time(handle_->timer.loop);
+  const std::uint64_t delay = after.count() <= 0 ? 0 : static_cast<std::uint64_t>(after.count()) + 1;
   uv_timer_start(
       &handle_->timer,
       [](uv_timer_t* t) {
@@ -21,7 +25,7 @@ void LoopTimer::start(std::chrono::milliseconds after, std::function<void()> fir
         auto fire = h->fire;  // the callback may restart or close the timer
         if (fire) fire();
       },
-      static_cast<std::uint64_t>(after.count() < 0 ? 0 : after.count()), 0);
+      delay, 0);
 }
 
 void LoopTimer::stop() {

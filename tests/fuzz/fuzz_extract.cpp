@@ -8,7 +8,7 @@
 
 #include "extract/default_scanner.hpp"
 #include "extract/tqdm.hpp"
-#include "extract/trigger_bytes.hpp"
+#include "extract/line_bytes.hpp"
 
 namespace {
 

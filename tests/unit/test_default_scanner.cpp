@@ -7,7 +7,7 @@
 #include <string>
 
 #include "extract/default_scanner.hpp"
-#include "extract/trigger_bytes.hpp"
+#include "extract/line_bytes.hpp"
 
 using logstream::extract::DefaultScan;
 using logstream::extract::scan_default;
