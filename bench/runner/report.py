@@ -65,7 +65,7 @@ TARGETS = {"throughput": _throughput_targets, "latency": _latency_targets, "memo
 def _throughput(t):
     return ["### Throughput, end to end",
             "`gen` writes the realistic mix (~71 bytes a line, tqdm bars drawn with CRs) as fast as the pipe takes it; "
-            "each reader stores the committed lines in a file. logstream: the default `Streamer` (framing, default "
+            f"each reader stores the committed lines in a file (in {t['scratch']}). logstream: the default `Streamer` (framing, default "
             f"extraction, 500-line buffer, file sink). {t['rounds']} rounds, interleaved; medians. \"x cat\" is the time "
             "per line over that of `gen | cat > file` in the same round (lower is better); the slower readers get fewer lines. "
             "CPU and RSS are of the whole pipeline (RSS: its largest process).",

@@ -7,6 +7,17 @@ import shlex
 from measure import Lost, json_of, median, median_of, timed
 
 
+def scratch_kind(path):
+    """Where the readers' files went, for the report: "tmpfs, /dev/shm" or a disk path."""
+    with open("/proc/mounts") as mounts:
+        best = ("", "")
+        for line in mounts:
+            fields = line.split()
+            if len(fields) > 2 and str(path).startswith(fields[1]) and len(fields[1]) > len(best[0]):
+                best = (fields[1], fields[2])
+    return f"{best[1]} at {os.path.dirname(str(path))}" if best[1] else os.path.dirname(str(path))
+
+
 def _verify(ctx, path, lines, repeats=False):
     args = [ctx.bin["verify"], path, str(lines)] + (["--repeats"] if repeats else [])
     json_of(timed(args), f"verify {os.path.basename(path)}")
@@ -58,7 +69,7 @@ def throughput(ctx):
                      "cpu_s": median_of(r, "cpu_s"), "peak_rss_kib": max(x["peak_rss_kib"] for x in r),
                      # per round, against the cat run of the same round
                      "x_cat": median([x["per_line_s"] / c["per_line_s"] for x, c in zip(r, cat)])})
-    return {"rounds": w["rounds"], "rows": rows}
+    return {"rounds": w["rounds"], "rows": rows, "scratch": scratch_kind(ctx.scratch)}
 
 
 def latency(ctx):

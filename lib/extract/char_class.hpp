@@ -15,7 +15,9 @@ enum CharClass : std::uint8_t {
   cc_separator = 1 << 4,  // '=' or ':', where a metric token may be
 };
 
-inline constexpr std::array<std::uint8_t, 256> char_classes = [] {
+// static: each file its own copy, read PC-relative (a shared library reads an inline variable
+// through the GOT, one more load in the hottest loops).
+static constexpr std::array<std::uint8_t, 256> char_classes = [] {
   std::array<std::uint8_t, 256> table{};
   for (int c = '0'; c <= '9'; ++c) table[c] |= cc_digit | cc_key;
   for (int c = 'a'; c <= 'z'; ++c) table[c] |= cc_alpha | cc_key | cc_key_start;

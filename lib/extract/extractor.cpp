@@ -88,7 +88,7 @@ bool ProgressExtractor::feed(const Line& line) {
   // struct on every line cost more than the scan of most lines.
   if (!s.scan.update.empty()) {
     changed |= extract::apply_update(s.progress, s.scan.update);
-    s.scan.update = {};
+    s.scan.update.clear();
   }
   if (!s.tokens.empty()) {
     s.metrics->record(s.tokens.span(), ObservationTime{line.seq, line.arrival, line.wall_time});

@@ -30,7 +30,7 @@ namespace detail {
 
 inline constexpr std::array<char, 9> line_byte_chars = {'/', '=', ':', '%', '[', 'B', '|', 'T', 'P'};
 
-inline constexpr std::array<std::uint16_t, 256> line_byte_table = [] {
+static constexpr std::array<std::uint16_t, 256> line_byte_table = [] {  // static: see char_class.hpp
   std::array<std::uint16_t, 256> table{};
   for (std::size_t i = 0; i < line_byte_chars.size(); ++i)
     table[static_cast<unsigned char>(line_byte_chars[i])] = static_cast<std::uint16_t>(1u << i);

@@ -25,6 +25,17 @@ struct ProgressUpdate {
     return !position && !total_positions && !model && !trial && !total_trials && !score &&
            !best_score && !trial_began && !best;
   }
+  /// Back to empty, one flag at a time: assigning `{}` zeroes the whole struct.
+  void clear() noexcept {
+    position.reset();
+    total_positions.reset();
+    model.reset();
+    trial.reset();
+    total_trials.reset();
+    score.reset();
+    best_score.reset();
+    trial_began = best = false;
+  }
 };
 
 /// A tqdm bar as views into its line (see parse_bar).
