@@ -60,7 +60,7 @@ std::optional<Scanned<double>> scan_value_after(std::string_view text, std::size
   constexpr std::string_view label = "value:";
   const std::size_t at = text.find(label, pos);
   if (at == npos) return std::nullopt;
-  auto v = scan_double(text, skip_blanks(text, at + label.size()));
+  auto v = scan_number(text, skip_blanks(text, at + label.size()));
   if (!v || !is_value_end(text, v->end)) return std::nullopt;
   return v;
 }
@@ -121,7 +121,7 @@ void scan_score(std::string_view text, DefaultScan& out) {
     if (p >= 2 && is_word_char(text[p - 2])) continue;  // "val_score" is some other score
     std::size_t at = skip_blanks(text, p + 4);
     if (at >= text.size() || (text[at] != '=' && text[at] != ':')) continue;
-    auto v = scan_double(text, skip_blanks(text, at + 1));
+    auto v = scan_number(text, skip_blanks(text, at + 1));
     if (v && is_value_end(text, v->end)) {
       out.update.score = v->value;
       return;

@@ -9,6 +9,10 @@
 #include <cstring>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace logstream::extract {
 
 enum LineByte : std::uint16_t {
@@ -59,13 +63,18 @@ inline std::uint16_t line_bytes(std::string_view text) noexcept {
     std::size_t i = 0;
     for (; i + 16 <= n; i += 16) scan_block(p + i);
     if (i < n) scan_block(p + n - 16);
-    std::uint16_t mask = 0;
+    unsigned mask = 0;
     for (std::size_t k = 0; k < detail::line_byte_chars.size(); ++k) {
+#if defined(__SSE2__)
+      const unsigned any = __builtin_ia32_pmovmskb128(reinterpret_cast<__v16qi>(seen[k])) != 0;
+#else
       std::uint64_t lanes[2];
       std::memcpy(lanes, &seen[k], sizeof lanes);
-      if ((lanes[0] | lanes[1]) != 0) mask = static_cast<std::uint16_t>(mask | (1u << k));
+      const unsigned any = (lanes[0] | lanes[1]) != 0;
+#endif
+      mask |= any << k;  // no branch: which bytes a line holds is anyone's guess
     }
-    return mask;
+    return static_cast<std::uint16_t>(mask);
   }
 #endif
   std::uint16_t mask = 0;

@@ -99,7 +99,7 @@ void tokenize_metrics(std::string_view text, MetricTokens& out) noexcept {
     }
     const std::string_view key = key_before(text, key_end);
     if (key.empty()) continue;
-    auto value = scan_double(text, skip_blanks(text, pos));
+    auto value = scan_number(text, skip_blanks(text, pos));
     if (!value || !is_value_end(text, value->end)) continue;
     out.push(key, value->value);
     pos = value->end;

@@ -26,7 +26,7 @@ double si_scale(char c) noexcept {
 // A count as tqdm prints it: "45", "45.0", "4.50k". Plain decimal digits only.
 std::optional<Scanned<double>> scan_count(std::string_view text, std::size_t pos) noexcept {
   if (pos >= text.size() || !is_digit(text[pos])) return std::nullopt;
-  auto n = scan_double(text, pos);
+  auto n = scan_number(text, pos);
   if (!n) return std::nullopt;
   if (n->end < text.size()) {
     if (double scale = si_scale(text[n->end]); scale != 0) {
@@ -96,7 +96,7 @@ bool parse_stats(std::string_view text, std::size_t open, BarView& bar) noexcept
   if (pos < text.size() && text[pos] == '?') {
     ++pos;
   } else {
-    auto rate = scan_double(text, pos);
+    auto rate = scan_number(text, pos);
     if (!rate) return false;
     bar.rate = rate->value;
     pos = rate->end;
@@ -116,7 +116,7 @@ std::optional<BarView> parse_with_total(std::string_view text, std::size_t pct) 
   std::size_t num_start = pct;
   auto in_number = [&](std::size_t i) { return is_digit(text[i - 1]) || text[i - 1] == '.'; };
   while (num_start > 0 && in_number(num_start)) --num_start;
-  auto percentage = scan_double(text, num_start);
+  auto percentage = scan_number(text, num_start);
   if (num_start == pct || !percentage || percentage->end != pct) return std::nullopt;
   const std::size_t bar_end = text.find('|', pct + 2);
   if (bar_end == npos) return std::nullopt;
