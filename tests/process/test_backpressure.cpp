@@ -73,7 +73,8 @@ TEST_CASE("backpressure: a drop_oldest sink skips batches and reports each gap",
   StreamerOptions options;
   options.drop_queue_bytes = 128 * 1024;
   auto live = std::make_shared<SlowSink>(5ms, OverflowPolicy::drop_oldest);
-  const std::string log = temp_dir() + "/lossless.log";
+  const TempDir tmp;
+  const std::string log = tmp.file("lossless.log");
   std::mutex mutex;
   std::uint64_t reported = 0;
   Streamer s(child({"lines", std::to_string(kLines)}), log, options);

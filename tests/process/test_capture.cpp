@@ -42,7 +42,8 @@ struct Run {
 }  // namespace
 
 TEST_CASE("capture: a million numbered lines arrive complete, in order, byte-identical", "[capture]") {
-  const std::string dir = temp_dir();
+  const TempDir tmp;
+  const std::string dir = tmp.path().string();
   const std::string log = dir + "/million.log";
   constexpr int kLines = 1000000;
   std::atomic<std::uint64_t> seen{0};
@@ -79,7 +80,8 @@ TEST_CASE("capture: a million numbered lines arrive complete, in order, byte-ide
 }
 
 TEST_CASE("capture: CRLF, lone CR, a final line without newline, NUL and invalid UTF-8", "[capture]") {
-  const std::string dir = temp_dir();
+  const TempDir tmp;
+  const std::string dir = tmp.path().string();
   SECTION("CRLF loses its CR") {
     Run run({"bytes", "a\\r\\nb\\r\\n"}, dir + "/crlf.log");
     CHECK(run.committed() == std::vector<std::string>{"a", "b"});
@@ -109,7 +111,8 @@ TEST_CASE("capture: CRLF, lone CR, a final line without newline, NUL and invalid
 }
 
 TEST_CASE("capture: a 3 MiB line arrives in continued pieces and whole in the file", "[capture]") {
-  const std::string dir = temp_dir();
+  const TempDir tmp;
+  const std::string dir = tmp.path().string();
   Run run({"bigline", "3"}, dir + "/big.log");
   std::string joined;
   std::size_t pieces = 0;

@@ -48,7 +48,8 @@ std::size_t count_char(const std::string& s, char c) { return static_cast<std::s
 }  // namespace
 
 TEST_CASE("faults: a child killed in the middle of a line loses nothing it wrote", "[faults]") {
-  const std::string log = temp_dir() + "/killed.log";
+  const TempDir tmp;
+  const std::string log = tmp.file("killed.log");
   auto counter = std::make_shared<CountingSink>();
   Streamer s(child({"kill-mid", "1000"}), log);
   s.add_sink(counter);
@@ -79,7 +80,8 @@ TEST_CASE("faults: a child that closes stdout early and keeps running is still f
 }
 
 TEST_CASE("faults: 100 MB in one burst without a newline arrives whole in bounded memory", "[faults]") {
-  const std::string log = temp_dir() + "/burst.log";
+  const TempDir tmp;
+  const std::string log = tmp.file("burst.log");
   StreamerOptions options;
   options.max_inflight_bytes = 1 << 20;
   auto counter = std::make_shared<CountingSink>();
@@ -146,7 +148,8 @@ TEST_CASE("faults: a full disk is an event; the other sinks get every line", "[f
 }
 
 TEST_CASE("faults: a file size limit (RLIMIT_FSIZE) is an event, not a crash", "[faults]") {
-  const std::string log = temp_dir() + "/limited.log";
+  const TempDir tmp;
+  const std::string log = tmp.file("limited.log");
   rlimit old{};
   REQUIRE(::getrlimit(RLIMIT_FSIZE, &old) == 0);
   auto old_handler = ::signal(SIGXFSZ, SIG_IGN);  // the default action would end this process
@@ -172,7 +175,8 @@ TEST_CASE("faults: a file size limit (RLIMIT_FSIZE) is an event, not a crash", "
 }
 
 TEST_CASE("faults: a log directory that vanishes while streaming is no crash", "[faults]") {
-  const std::string dir = temp_dir() + "/vanishing";
+  const TempDir tmp;
+  const std::string dir = tmp.file("vanishing");
   Events events;
   auto counter = std::make_shared<CountingSink>();
   Condition first;
@@ -230,7 +234,8 @@ TEST_CASE("faults: out of file descriptors, start() fails clearly and starts not
 
 TEST_CASE("faults: callbacks that throw are reported and streaming goes on", "[faults]") {
   Events events;
-  const std::string log = temp_dir() + "/throwing.log";
+  const TempDir tmp;
+  const std::string log = tmp.file("throwing.log");
   std::atomic<int> calls{0};
   Streamer s(child({"lines", "10000"}), log);
   s.on_new_line = [&](const Line& line) {

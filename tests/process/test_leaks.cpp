@@ -10,7 +10,8 @@ using namespace logstream::test;
 using namespace std::chrono_literals;
 
 TEST_CASE("leaks: 200 streams in a row leave no fd, thread or child behind", "[leaks]") {
-  const std::string dir = temp_dir();
+  const TempDir tmp;
+  const std::string dir = tmp.path().string();
   // One stream first, so lazily created process-wide state (libuv's signal pipe) is counted.
   {
     Streamer warm(child({"exit", "0"}));

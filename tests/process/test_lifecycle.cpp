@@ -32,7 +32,8 @@ TEST_CASE("lifecycle: a missing command fails start() with a clear message", "[l
 }
 
 TEST_CASE("lifecycle: a file that is not executable fails start() with EACCES", "[lifecycle]") {
-  const std::string path = temp_dir() + "/not-executable.sh";
+  const TempDir tmp;
+  const std::string path = tmp.file("not-executable.sh");
   std::ofstream(path) << "#!/bin/sh\necho hi\n";
   ::chmod(path.c_str(), 0644);
   Streamer s(ProcessSpec{{path}});

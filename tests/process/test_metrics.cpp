@@ -20,7 +20,8 @@ std::size_t count_of(const std::string& text, const std::string& needle) {
 }  // namespace
 
 TEST_CASE("metrics: the store exists before start() and a MetricsSink added then exports the run", "[metrics]") {
-  const std::string dir = temp_dir();
+  const TempDir tmp;
+  const std::string dir = tmp.path().string();
   const std::string csv = dir + "/metrics.csv";
   const std::string json = dir + "/metrics.json";
   Streamer s(child({"train", "1", "7", "0"}));

@@ -15,6 +15,8 @@
 
 #include <logstream/process.hpp>
 
+#include "temp_dir.hpp"
+
 namespace logstream::test {
 
 /// The child program built from tests/helpers (meson passes its path in the environment).
@@ -99,10 +101,5 @@ inline std::string read_file(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-inline std::string temp_dir() {
-  std::string tmpl = "/tmp/logstream-test-XXXXXX";
-  const char* dir = ::mkdtemp(tmpl.data());
-  return dir ? dir : "/tmp";
-}
 
 }  // namespace logstream::test

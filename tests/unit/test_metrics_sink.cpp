@@ -13,6 +13,8 @@
 #include <logstream/line_batch.hpp>
 #include <logstream/sinks/metrics_sink.hpp>
 
+#include "temp_dir.hpp"
+
 using logstream::LineBatch;
 using logstream::MetricsSink;
 using logstream::MetricsSinkOptions;
@@ -22,14 +24,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::filesystem::path temp_dir() {
-  static int counter = 0;
-  auto dir = std::filesystem::temp_directory_path() /
-             ("logstream_sink_" + std::to_string(::getpid()) + "_" + std::to_string(++counter));
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
 nlohmann::json read_json(const std::filesystem::path& path) {
   std::ifstream in(path);
   return nlohmann::json::parse(in);
@@ -38,7 +32,8 @@ nlohmann::json read_json(const std::filesystem::path& path) {
 }  // namespace
 
 TEST_CASE("metrics sink: open writes the files, close writes the final state", "[metrics][sink]") {
-  const auto dir = temp_dir();
+  const logstream::test::TempDir tmp;
+  const std::filesystem::path& dir = tmp.path();
   auto store = std::make_shared<MetricStore>();
   MetricsSink sink(store,
                    MetricsSinkOptions{.csv_path = dir / "m.csv", .json_path = dir / "m.json"});
@@ -51,11 +46,11 @@ TEST_CASE("metrics sink: open writes the files, close writes the final state", "
   sink.close();
   CHECK(read_json(dir / "m.json")["metrics"]["loss"]["latest"] == 0.5);
   CHECK(sink.exports() == 2);
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("metrics sink: write exports only after the interval and a change", "[metrics][sink]") {
-  const auto dir = temp_dir();
+  const logstream::test::TempDir tmp;
+  const std::filesystem::path& dir = tmp.path();
   auto store = std::make_shared<MetricStore>();
   const LineBatch batch;
   SECTION("a long interval holds exports back") {
@@ -75,7 +70,6 @@ TEST_CASE("metrics sink: write exports only after the interval and a change", "[
     CHECK(sink.exports() == 2);
     CHECK(read_json(dir / "m.json")["metrics"]["loss"]["count"] == 1);
   }
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("metrics sink: an unwritable path fails at open with the path", "[metrics][sink]") {
