@@ -8,11 +8,12 @@
 namespace logstream {
 namespace {
 // Work that comes back within this long after a worker ran dry is a steady stream (a child
-// writing 100,000 lines/s, whose writes arrive tens of microseconds apart): waiting for it
+// writing 100,000 lines/s, whose writes arrive about ten microseconds apart): waiting for it
 // on-CPU saves a futex wake-up, which on a busy machine costs more than the spin. Work that
-// comes back later is an idle stream, where every spin would be waste: a worker whose last
-// wait was longer than this goes straight to sleep.
-constexpr auto kSpinWindow = std::chrono::microseconds(100);
+// comes back later is an idle stream, or a flood's sink worker between two 64 KiB batches,
+// where every spin would take a core from the parser or the child: a worker whose last wait
+// was longer than this goes straight to sleep.
+constexpr auto kSpinWindow = std::chrono::microseconds(30);
 constexpr int kSpinsPerClockRead = 64;
 }  // namespace
 
