@@ -25,7 +25,7 @@ struct FramingOptions {
 /// - Bytes are kept as they are (NUL, invalid UTF-8, escape sequences).
 /// - Every line gets the next sequence number of the stream (both sources share one counter).
 ///
-/// One Framer per stream; thread-bound (the parser actor).
+/// One Framer per stream; thread-bound (a stream frames each read on its loop thread).
 class Framer {
 public:
   explicit Framer(FramingOptions options = {});

@@ -1,30 +1,22 @@
-// The parser actor: the hot path. One batch per chunk, shared by every sink, no copy per line.
+// The parser actor: the hot path. One batch per read, shared by every sink, no copy per line.
 #include "actors/parser.hpp"
 
 #include "actors/stream_context.hpp"
 
 namespace logstream {
 
-ParserActor::ParserActor(StreamContext& stream, Executor& executor, FramingOptions framing,
-                         ExtractorOptions extraction, std::shared_ptr<MetricStore> metrics,
+ParserActor::ParserActor(StreamContext& stream, Executor& executor, ExtractorOptions extraction,
+                         std::shared_ptr<MetricStore> metrics,
                          std::vector<SinkActor*> sinks)
     : stream_(stream),
       inbox_(executor),
-      framer_(framing),
       extractor_(std::move(extraction), std::move(metrics)),
       sinks_(std::move(sinks)) {}
 
 Task<> ParserActor::run() {
   extractor_.start(start_);
   while (co_await inbox_.wait()) {
-    while (auto message = inbox_.try_receive()) {
-      std::size_t chunk_bytes = message->chunk.bytes.capacity();
-      if (message->end) {
-        deliver(framer_.finish(message->chunk.source), chunk_bytes);
-      } else {
-        deliver(framer_.frame(std::move(message->chunk)), chunk_bytes);
-      }
-    }
+    while (auto message = inbox_.try_receive()) deliver(std::move(message->batch), message->held_bytes);
   }
   extractor_.finish(std::chrono::steady_clock::now());
   stream_.progress_changed(extractor_.progress());

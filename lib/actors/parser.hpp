@@ -1,4 +1,4 @@
-// ParserActor: frames chunks into batches, runs extraction, and fans each batch out to sinks.
+// ParserActor: runs extraction over each framed batch and fans the batch out to sinks.
 #pragma once
 
 #include <array>
@@ -17,20 +17,21 @@ namespace logstream {
 
 class StreamContext;
 
-/// What the reader sends: a chunk, or the end of one source.
+/// What the reader side sends: the lines framed from one read (or a source's last line at its
+/// end), and the bytes of pipe buffer they hold, released when the last sink lets go.
 struct ReadMessage {
-  Chunk chunk;
-  bool end = false;
+  LineBatch batch;
+  std::size_t held_bytes = 0;
 };
 
 class ParserActor {
 public:
-  ParserActor(StreamContext& stream, Executor& executor, FramingOptions framing, ExtractorOptions extraction,
+  ParserActor(StreamContext& stream, Executor& executor, ExtractorOptions extraction,
               std::shared_ptr<MetricStore> metrics, std::vector<SinkActor*> sinks);
 
   Mailbox<ReadMessage>& inbox() noexcept { return inbox_; }
   void set_start(std::chrono::steady_clock::time_point start) { start_ = start; }
-  /// Lines framed so far from `source` (any thread).
+  /// Lines parsed so far from `source` (any thread).
   std::uint64_t lines(Source source) const noexcept {
     return lines_[static_cast<std::size_t>(source)].load(std::memory_order_relaxed);
   }
@@ -41,7 +42,6 @@ private:
 
   StreamContext& stream_;
   Mailbox<ReadMessage> inbox_;
-  Framer framer_;
   ProgressExtractor extractor_;
   std::vector<SinkActor*> sinks_;
   std::chrono::steady_clock::time_point start_{};

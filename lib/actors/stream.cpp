@@ -21,7 +21,8 @@ Stream::Stream(RuntimeImpl& runtime, StreamConfig config)
     : runtime_(runtime),
       config_(std::move(config)),
       buffer_(std::make_shared<LogBuffer>(
-          LogBufferOptions{config_.options.buffer_lines, config_.options.buffer_max_bytes})) {}
+          LogBufferOptions{config_.options.buffer_lines, config_.options.buffer_max_bytes})),
+      framer_(config_.options.framing) {}
 
 Stream::~Stream() = default;
 
@@ -44,7 +45,7 @@ void Stream::build_pipeline() {
     sink_actors_.push_back(std::make_unique<SinkActor>(*this, executor, sink, drop_batches));
     outs.push_back(sink_actors_.back().get());
   }
-  parser_ = std::make_unique<ParserActor>(*this, executor, o.framing, o.extraction, config_.metrics, std::move(outs));
+  parser_ = std::make_unique<ParserActor>(*this, executor, o.extraction, config_.metrics, std::move(outs));
 }
 
 void Stream::start() {
@@ -163,8 +164,11 @@ void Stream::on_refused() { pause_on_loop(); }
 
 void Stream::on_chunk(Chunk chunk) {
   bytes_read_.fetch_add(chunk.bytes.size(), std::memory_order_relaxed);
-  std::size_t now = add_inflight(chunk.bytes.capacity());
-  parser_->inbox().send(ReadMessage{std::move(chunk), false});
+  const std::size_t held = chunk.bytes.capacity();
+  std::size_t now = add_inflight(held);
+  // Framing here, beside the read, leaves the parser's thread to extraction: under a flood the
+  // two run on two cores.
+  parser_->inbox().send(ReadMessage{framer_.frame(std::move(chunk)), held});
   // The next read would not be admitted: pause now rather than after a refused read.
   if (now + PipeReader::kReadBytes > config_.options.max_inflight_bytes) pause_on_loop();
 }
@@ -184,11 +188,8 @@ void Stream::end_source_on_loop(PipeReader& reader) {
   if (!reader.is_open()) return;
   reader.close();
   --open_sources_;
-  ReadMessage end;
-  end.chunk.source = reader.source();
-  end.end = true;
-  // The parser delivers the source's unfinished last line when this arrives.
-  parser_->inbox().send(std::move(end));
+  // The source's unfinished last line, if any.
+  parser_->inbox().send(ReadMessage{framer_.finish(reader.source()), 0});
 }
 
 void Stream::pause_on_loop() {

@@ -94,6 +94,7 @@ private:
   std::unique_ptr<ParserActor> parser_;
 
   // Loop side.
+  Framer framer_;  // frames each read as it arrives
   std::unique_ptr<ChildProcess> child_;
   std::vector<std::unique_ptr<PipeReader>> readers_;
   std::unique_ptr<LoopTimer> grace_timer_;
