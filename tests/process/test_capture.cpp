@@ -43,8 +43,7 @@ struct Run {
 
 TEST_CASE("capture: a million numbered lines arrive complete, in order, byte-identical", "[capture]") {
   const TempDir tmp;
-  const std::string dir = tmp.path().string();
-  const std::string log = dir + "/million.log";
+  const std::string log = tmp.file("million.log");
   constexpr int kLines = 1000000;
   std::atomic<std::uint64_t> seen{0};
   std::atomic<bool> in_order{true};
@@ -81,39 +80,37 @@ TEST_CASE("capture: a million numbered lines arrive complete, in order, byte-ide
 
 TEST_CASE("capture: CRLF, lone CR, a final line without newline, NUL and invalid UTF-8", "[capture]") {
   const TempDir tmp;
-  const std::string dir = tmp.path().string();
   SECTION("CRLF loses its CR") {
-    Run run({"bytes", "a\\r\\nb\\r\\n"}, dir + "/crlf.log");
+    Run run({"bytes", "a\\r\\nb\\r\\n"}, tmp.file("crlf.log"));
     CHECK(run.committed() == std::vector<std::string>{"a", "b"});
-    CHECK(read_file(dir + "/crlf.log") == "a\nb\n");
+    CHECK(read_file(tmp.file("crlf.log")) == "a\nb\n");
   }
   SECTION("a lone CR overwrites: callbacks see transient states, the file the last one") {
-    Run run({"bytes", "a\\rb\\rc\\n"}, dir + "/cr.log");
+    Run run({"bytes", "a\\rb\\rc\\n"}, tmp.file("cr.log"));
     REQUIRE(run.lines.size() == 3);
     CHECK(run.lines[0].transient);
     CHECK(run.lines[1].transient);
     CHECK_FALSE(run.lines[2].transient);
     CHECK(run.lines[2].text == "c");
-    CHECK(read_file(dir + "/cr.log") == "c\n");
+    CHECK(read_file(tmp.file("cr.log")) == "c\n");
     CHECK(run.streamer->get_logs() == std::vector<std::string>{"c"});
   }
   SECTION("the final line without newline is delivered") {
-    Run run({"bytes", "one\\ntwo"}, dir + "/nonl.log");
+    Run run({"bytes", "one\\ntwo"}, tmp.file("nonl.log"));
     CHECK(run.committed() == std::vector<std::string>{"one", "two"});
-    CHECK(read_file(dir + "/nonl.log") == "one\ntwo");
+    CHECK(read_file(tmp.file("nonl.log")) == "one\ntwo");
   }
   SECTION("NUL and invalid UTF-8 reach the file byte-exact") {
-    Run run({"bytes", "a\\0b\\xff\\xfe\\n"}, dir + "/bin.log");
+    Run run({"bytes", "a\\0b\\xff\\xfe\\n"}, tmp.file("bin.log"));
     REQUIRE(run.committed().size() == 1);
     CHECK(run.committed()[0] == std::string("a\0b\xff\xfe", 5));
-    CHECK(read_file(dir + "/bin.log") == std::string("a\0b\xff\xfe\n", 6));
+    CHECK(read_file(tmp.file("bin.log")) == std::string("a\0b\xff\xfe\n", 6));
   }
 }
 
 TEST_CASE("capture: a 3 MiB line arrives in continued pieces and whole in the file", "[capture]") {
   const TempDir tmp;
-  const std::string dir = tmp.path().string();
-  Run run({"bigline", "3"}, dir + "/big.log");
+  Run run({"bigline", "3"}, tmp.file("big.log"));
   std::string joined;
   std::size_t pieces = 0;
   for (auto& l : run.lines) {
@@ -124,7 +121,7 @@ TEST_CASE("capture: a 3 MiB line arrives in continued pieces and whole in the fi
   }
   CHECK(pieces == 3);
   CHECK(joined == std::string(3u << 20, 'x'));
-  CHECK(read_file(dir + "/big.log") == std::string(3u << 20, 'x') + "\nafter\n");
+  CHECK(read_file(tmp.file("big.log")) == std::string(3u << 20, 'x') + "\nafter\n");
 }
 
 TEST_CASE("capture: stdout and stderr are tagged apart, and merged on request", "[capture]") {

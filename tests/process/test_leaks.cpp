@@ -11,7 +11,6 @@ using namespace std::chrono_literals;
 
 TEST_CASE("leaks: 200 streams in a row leave no fd, thread or child behind", "[leaks]") {
   const TempDir tmp;
-  const std::string dir = tmp.path().string();
   // One stream first, so lazily created process-wide state (libuv's signal pipe) is counted.
   {
     Streamer warm(child({"exit", "0"}));
@@ -22,7 +21,7 @@ TEST_CASE("leaks: 200 streams in a row leave no fd, thread or child behind", "[l
   const std::size_t thread_count = threads();
   const std::size_t child_count = children();
   for (int i = 0; i < 200; ++i) {
-    Streamer s(child({"lines", "100"}), dir + "/leak.log");
+    Streamer s(child({"lines", "100"}), tmp.file("leak.log"));
     s.start();
     REQUIRE(s.wait_for_completion(30s));
     REQUIRE(s.stats().lines == 100);

@@ -21,9 +21,8 @@ std::size_t count_of(const std::string& text, const std::string& needle) {
 
 TEST_CASE("metrics: the store exists before start() and a MetricsSink added then exports the run", "[metrics]") {
   const TempDir tmp;
-  const std::string dir = tmp.path().string();
-  const std::string csv = dir + "/metrics.csv";
-  const std::string json = dir + "/metrics.json";
+  const std::string csv = tmp.file("metrics.csv");
+  const std::string json = tmp.file("metrics.json");
   Streamer s(child({"train", "1", "7", "0"}));
   const std::shared_ptr<MetricStore> store = s.get_metrics();
   REQUIRE(store);
