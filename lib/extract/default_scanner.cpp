@@ -131,9 +131,11 @@ void scan_score(std::string_view text, DefaultScan& out) {
 
 }  // namespace
 
-bool scan_default(std::string_view text, std::uint16_t bytes, DefaultScan& out) noexcept {
-  if (bytes & lb_T) scan_trial(text, out);
-  if (bytes & lb_P) scan_position(text, out);
+bool scan_default(std::string_view text, std::uint8_t bytes, DefaultScan& out) noexcept {
+  if (bytes & lb_T_or_P) {
+    scan_trial(text, out);
+    scan_position(text, out);
+  }
   if (bytes & (lb_equals | lb_colon)) scan_score(text, out);
   if ((bytes & lb_B) && (text.find("[BEST]") != npos || text.find("NEW BEST") != npos)) out.update.best = true;
   return !out.update.empty() || out.optuna_value.has_value();

@@ -30,6 +30,6 @@ struct DefaultScan {
 /// their field are ignored. Returns true when anything was found.
 bool scan_default(std::string_view text, DefaultScan& out) noexcept;
 /// The same, given the line's line_bytes(): keywords whose bytes are absent are not searched.
-bool scan_default(std::string_view text, std::uint16_t bytes, DefaultScan& out) noexcept;
+bool scan_default(std::string_view text, std::uint8_t bytes, DefaultScan& out) noexcept;
 
 }  // namespace logstream::extract

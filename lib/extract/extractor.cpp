@@ -45,9 +45,9 @@ void ProgressExtractor::finish(std::chrono::steady_clock::time_point end) {
 namespace {
 
 // tqdm's meter: "45%|" with a total, "[00:01, 30.0it/s]" (a time and a rate unit) without.
-bool may_be_bar(std::uint16_t bytes) noexcept {
-  constexpr std::uint16_t with_total = extract::lb_percent | extract::lb_pipe;
-  constexpr std::uint16_t without_total = extract::lb_bracket | extract::lb_colon | extract::lb_slash;
+bool may_be_bar(std::uint8_t bytes) noexcept {
+  constexpr std::uint8_t with_total = extract::lb_percent | extract::lb_pipe;
+  constexpr std::uint8_t without_total = extract::lb_bracket | extract::lb_colon | extract::lb_slash;
   return (bytes & with_total) == with_total || (bytes & without_total) == without_total;
 }
 
@@ -60,7 +60,7 @@ bool ProgressExtractor::feed(const Line& line) {
   bool changed = false;
 
   // One pass tells which patterns the line could hold; most lines hold none and stop here.
-  const std::uint16_t bytes = (s.options.default_rules || s.options.metrics) ? extract::line_bytes(text) : 0;
+  const std::uint8_t bytes = (s.options.default_rules || s.options.metrics) ? extract::line_bytes(text) : 0;
   if (bytes & extract::lb_triggers) {
     bool bar_line = false;
     if (s.options.default_rules && may_be_bar(bytes)) {

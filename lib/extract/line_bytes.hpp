@@ -6,16 +6,12 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string_view>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 namespace logstream::extract {
 
-enum LineByte : std::uint16_t {
+// Eight classes, one bit each, so that a byte's class fits a byte (see line_bytes_nibbles).
+enum LineByte : std::uint8_t {
   lb_slash = 1 << 0,    // Position 1/6, Trial 1/15, tqdm's n/total and rate unit
   lb_equals = 1 << 1,   // === model ===, Score=, key=value
   lb_colon = 1 << 2,    // Score:, key: value, Optuna, tqdm's times
@@ -23,63 +19,68 @@ enum LineByte : std::uint16_t {
   lb_bracket = 1 << 4,  // [BEST], tqdm's stats
   lb_B = 1 << 5,        // [BEST], NEW BEST
   lb_pipe = 1 << 6,     // tqdm's bar
-  lb_T = 1 << 7,        // Trial
-  lb_P = 1 << 8,        // Position
+  lb_T_or_P = 1 << 7,   // Trial, Position
 };
 
 /// Every default pattern and metric token needs one of these.
-inline constexpr std::uint16_t lb_triggers = lb_slash | lb_equals | lb_colon | lb_percent | lb_bracket | lb_B;
+inline constexpr std::uint8_t lb_triggers = lb_slash | lb_equals | lb_colon | lb_percent | lb_bracket | lb_B;
 
 namespace detail {
 
-inline constexpr std::array<char, 9> line_byte_chars = {'/', '=', ':', '%', '[', 'B', '|', 'T', 'P'};
+struct ClassByte {
+  char c;
+  std::uint8_t cls;
+};
+inline constexpr std::array<ClassByte, 9> line_byte_classes = {{{'/', lb_slash}, {'=', lb_equals}, {':', lb_colon},
+                                                                {'%', lb_percent}, {'[', lb_bracket}, {'B', lb_B},
+                                                                {'|', lb_pipe}, {'T', lb_T_or_P}, {'P', lb_T_or_P}}};
 
-static constexpr std::array<std::uint16_t, 256> line_byte_table = [] {  // static: see char_class.hpp
-  std::array<std::uint16_t, 256> table{};
-  for (std::size_t i = 0; i < line_byte_chars.size(); ++i)
-    table[static_cast<unsigned char>(line_byte_chars[i])] = static_cast<std::uint16_t>(1u << i);
+// static: each file its own copy, read PC-relative (see char_class.hpp).
+static constexpr std::array<std::uint8_t, 256> line_byte_table = [] {
+  std::array<std::uint8_t, 256> table{};
+  for (const ClassByte& b : line_byte_classes) table[static_cast<unsigned char>(b.c)] |= b.cls;
   return table;
 }();
 
+// A byte's class is low[byte & 15] & high[byte >> 4]. Exact because each class is one byte, or
+// bytes with the same high nibble ('T' and 'P'): no mix of two members' nibbles is a third byte.
+struct NibbleTables {
+  std::array<std::uint8_t, 16> low{};
+  std::array<std::uint8_t, 16> high{};
+};
+static constexpr NibbleTables line_byte_nibbles = [] {
+  NibbleTables t;
+  for (const ClassByte& b : line_byte_classes) {
+    const auto byte = static_cast<unsigned char>(b.c);
+    t.low[byte & 15] |= b.cls;
+    t.high[byte >> 4] |= b.cls;
+  }
+  return t;
+}();
+
+inline std::uint8_t line_bytes_scalar(const char* p, std::size_t n) noexcept {
+  unsigned mask = 0;
+  for (std::size_t i = 0; i < n; ++i) mask |= line_byte_table[static_cast<unsigned char>(p[i])];
+  return static_cast<std::uint8_t>(mask);
+}
+
+// Two table lookups per 16 bytes (pshufb): SSSE3, which every x86-64 CPU of the last fifteen
+// years has, chosen at run time so that the build still targets baseline x86-64.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define LOGSTREAM_LINE_BYTES_SSSE3 1
+std::uint8_t line_bytes_ssse3(const char* p, std::size_t n) noexcept;  // n >= 16
+bool cpu_has_ssse3() noexcept;
+#endif
+
 }  // namespace detail
 
-/// The LineByte flags of the bytes in `text`. Lines of 16 bytes and more are read 16 bytes at
-/// a time with the compiler's portable vector extension (SSE2/NEON code); the last block
-/// overlaps the one before it, which a presence test does not mind.
-inline std::uint16_t line_bytes(std::string_view text) noexcept {
-  const char* const p = text.data();
-  const std::size_t n = text.size();
-#if defined(__GNUC__) || defined(__clang__)
-  if (n >= 16) {
-    using Bytes = unsigned char __attribute__((vector_size(16)));
-    const Bytes zero{};
-    Bytes seen[detail::line_byte_chars.size()] = {};
-    auto scan_block = [&](const char* at) {
-      Bytes v;
-      std::memcpy(&v, at, sizeof v);
-      for (std::size_t k = 0; k < detail::line_byte_chars.size(); ++k)
-        seen[k] |= (v == zero + static_cast<unsigned char>(detail::line_byte_chars[k]));
-    };
-    std::size_t i = 0;
-    for (; i + 16 <= n; i += 16) scan_block(p + i);
-    if (i < n) scan_block(p + n - 16);
-    unsigned mask = 0;
-    for (std::size_t k = 0; k < detail::line_byte_chars.size(); ++k) {
-#if defined(__SSE2__)
-      const unsigned any = __builtin_ia32_pmovmskb128(reinterpret_cast<__v16qi>(seen[k])) != 0;
-#else
-      std::uint64_t lanes[2];
-      std::memcpy(lanes, &seen[k], sizeof lanes);
-      const unsigned any = (lanes[0] | lanes[1]) != 0;
+/// The LineByte classes of the bytes in `text`.
+inline std::uint8_t line_bytes(std::string_view text) noexcept {
+#ifdef LOGSTREAM_LINE_BYTES_SSSE3
+  static const bool vector = detail::cpu_has_ssse3();
+  if (text.size() >= 16 && vector) return detail::line_bytes_ssse3(text.data(), text.size());
 #endif
-      mask |= any << k;  // no branch: which bytes a line holds is anyone's guess
-    }
-    return static_cast<std::uint16_t>(mask);
-  }
-#endif
-  std::uint16_t mask = 0;
-  for (std::size_t i = 0; i < n; ++i) mask = static_cast<std::uint16_t>(mask | detail::line_byte_table[static_cast<unsigned char>(p[i])]);
-  return mask;
+  return detail::line_bytes_scalar(text.data(), text.size());
 }
 
 /// True when `text` holds a byte some default pattern or metric token needs.
