@@ -1,7 +1,7 @@
 """The workloads: the full suite (minutes, what the README shows) and the smoke run (seconds, CI)."""
 
 FULL = {
-    "throughput": {"lines": 5_000_000, "python_lines": 500_000, "lnav_lines": 1_000_000, "rounds": 5},
+    "throughput": {"lines": 5_000_000, "python_lines": 500_000, "lnav_lines": 1_000_000, "rounds": 7},
     "latency": {"rates": [1_000, 10_000, 100_000, 1_000_000], "seconds": 3, "rounds": 3},
     "memory": {"lines": [2_000_000, 20_000_000]},
     "idle": {"rate": 100, "seconds": 10},

@@ -66,8 +66,9 @@ def _throughput(t):
     return ["### Throughput, end to end",
             "`gen` writes the realistic mix (~71 bytes a line, tqdm bars drawn with CRs) as fast as the pipe takes it; "
             f"each reader stores the committed lines in a file (in {t['scratch']}). logstream: the default `Streamer` (framing, default "
-            f"extraction, 500-line buffer, file sink). {t['rounds']} rounds, interleaved; medians. \"x cat\" is the time "
-            "per line over that of `gen | cat > file` in the same round (lower is better); the slower readers get fewer lines. "
+            f"extraction, 500-line buffer, file sink). {t['rounds']} rounds, interleaved; medians. \"x cat\" is the median time "
+            "per line over that of the fastest `gen | cat > file` round, the pipe's limit (lower is better; cat's rounds vary "
+            "up to twofold: gen and cat sharing one core is the fast case); the slower readers get fewer lines. "
             "CPU and RSS are of the whole pipeline (RSS: its largest process).",
             _table(["reader", "lines", "wall s (min-max)", "lines/s", "MB/s", "CPU s (incl. gen)", "peak RSS MiB", "x cat"],
                    [(x["reader"], _n(x["lines"]), f"{x['wall_s']:.2f} ({x['wall_min']:.2f}-{x['wall_max']:.2f})", _n(x["lines_per_s"]),
