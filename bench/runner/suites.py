@@ -4,11 +4,11 @@ import json
 import os
 import shlex
 
-from measure import Lost, json_of, median, median_of, timed
+from measure import Lost, json_of, median_of, timed
 
 
 def scratch_kind(path):
-    """Where the readers' files went, for the report: "tmpfs, /dev/shm" or a disk path."""
+    """Where the readers' files went, for the report: "tmpfs at /dev/shm", or the directory."""
     with open("/proc/mounts") as mounts:
         best = ("", "")
         for line in mounts:

@@ -24,9 +24,9 @@ Task<> ParserActor::run() {
   stream_.actor_done();
 }
 
-void ParserActor::deliver(LineBatch batch, std::size_t chunk_bytes) {
+void ParserActor::deliver(LineBatch batch, std::size_t held_bytes) {
   if (batch.empty() && batch.raw().empty()) {
-    stream_.release(chunk_bytes);
+    stream_.release(held_bytes);
     return;
   }
   std::array<std::uint64_t, 2> counts{};
@@ -46,9 +46,9 @@ void ParserActor::deliver(LineBatch batch, std::size_t chunk_bytes) {
   // In-flight bytes are the bytes read from the pipe: they are released when the last sink
   // lets go of the batch that holds them.
   StreamContext* stream = &stream_;
-  BatchPtr shared(new LineBatch(std::move(batch)), [stream, chunk_bytes](const LineBatch* b) {
+  BatchPtr shared(new LineBatch(std::move(batch)), [stream, held_bytes](const LineBatch* b) {
     delete b;
-    stream->release(chunk_bytes);
+    stream->release(held_bytes);
   });
   // Running sinks inline saves a thread hop per batch (latency) but serialises them with
   // parsing: worth it only when no further chunk waits for the parser.

@@ -38,7 +38,7 @@ public:
   Task<> run();
 
 private:
-  void deliver(LineBatch batch, std::size_t chunk_bytes);
+  void deliver(LineBatch batch, std::size_t held_bytes);
 
   StreamContext& stream_;
   Mailbox<ReadMessage> inbox_;

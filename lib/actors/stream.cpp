@@ -402,7 +402,6 @@ TrainingProgress Stream::progress() const {
   return progress_;
 }
 
-
 std::optional<ExitStatus> Stream::exit_status() const {
   std::lock_guard lock(mutex_);
   return exit_status_;

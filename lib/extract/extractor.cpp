@@ -5,10 +5,10 @@
 #include <optional>
 
 #include "extract/default_scanner.hpp"
+#include "extract/line_bytes.hpp"
 #include "extract/metrics_tokenizer.hpp"
 #include "extract/rule_matcher.hpp"
 #include "extract/tqdm.hpp"
-#include "extract/line_bytes.hpp"
 
 namespace logstream {
 

@@ -60,33 +60,27 @@ std::uint32_t key_hash(std::string_view key) noexcept {
   return static_cast<std::uint32_t>(h ^ (h >> 32));
 }
 
+// The first and the last Word of two n-byte strings (sizeof(Word) <= n <= 2 * sizeof(Word)),
+// which overlap and so cover all n bytes.
+template <typename Word>
+bool same_ends(const char* p, const char* q, std::size_t n) noexcept {
+  Word x0, y0, x1, y1;
+  std::memcpy(&x0, p, sizeof(Word));
+  std::memcpy(&y0, q, sizeof(Word));
+  std::memcpy(&x1, p + n - sizeof(Word), sizeof(Word));
+  std::memcpy(&y1, q + n - sizeof(Word), sizeof(Word));
+  return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+}
+
 // Equality for short keys without a call into memcmp: overlapping word loads cover 4..16
 // bytes, which is nearly every metric name.
 bool same_key(std::string_view a, std::string_view b) noexcept {
   const std::size_t n = a.size();
   if (n != b.size()) return false;
-  const char* p = a.data();
-  const char* q = b.data();
-  if (n >= 8) {
-    if (n > 16) return std::memcmp(p, q, n) == 0;
-    std::uint64_t x0, y0, x1, y1;
-    std::memcpy(&x0, p, 8);
-    std::memcpy(&y0, q, 8);
-    std::memcpy(&x1, p + n - 8, 8);
-    std::memcpy(&y1, q + n - 8, 8);
-    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-  }
-  if (n >= 4) {
-    std::uint32_t x0, y0, x1, y1;
-    std::memcpy(&x0, p, 4);
-    std::memcpy(&y0, q, 4);
-    std::memcpy(&x1, p + n - 4, 4);
-    std::memcpy(&y1, q + n - 4, 4);
-    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-  }
-  for (std::size_t i = 0; i < n; ++i)
-    if (p[i] != q[i]) return false;
-  return true;
+  if (n > 16) return std::memcmp(a.data(), b.data(), n) == 0;
+  if (n >= 8) return same_ends<std::uint64_t>(a.data(), b.data(), n);
+  if (n >= 4) return same_ends<std::uint32_t>(a.data(), b.data(), n);
+  return a == b;
 }
 
 }  // namespace

@@ -35,9 +35,6 @@ std::optional<Scanned<double>> scan_special(std::string_view text, std::size_t p
 // ("0.4436", "3e-4", "1600") nearly always qualify; anything else goes to from_chars.
 bool scan_simple_double(const char* p, const char* end, bool negative, double& value,
                         const char*& stop) noexcept {
-  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
   // Nineteen digits cannot overflow the accumulator; longer numbers take the slow path.
   constexpr std::ptrdiff_t max_digits = 19;
   std::uint64_t mantissa = 0;
@@ -68,7 +65,7 @@ bool scan_simple_double(const char* p, const char* end, bool negative, double& v
   }
   if (exponent < -22 || exponent > 22 || mantissa > (std::uint64_t{1} << 53)) return false;
   double v = static_cast<double>(mantissa);
-  v = exponent < 0 ? v / kPow10[-exponent] : v * kPow10[exponent];
+  v = exponent < 0 ? v / detail::exact_pow10[-exponent] : v * detail::exact_pow10[exponent];
   value = negative ? -v : v;
   stop = p;
   return true;

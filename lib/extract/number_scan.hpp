@@ -24,37 +24,6 @@ std::optional<Scanned<std::int64_t>> scan_int(std::string_view text, std::size_t
 /// none or it overflows a double.
 std::optional<Scanned<double>> scan_double(std::string_view text, std::size_t pos) noexcept;
 
-namespace detail {
-inline constexpr double exact_pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-                                         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-}  // namespace detail
-
-/// scan_double for the common shape, inline: "1600", "0.4436" (at most 15 digits, no sign, no
-/// exponent). One multiplication or division by an exact power of ten rounds correctly
-/// (Clinger), as from_chars would; anything else goes to scan_double.
-inline std::optional<Scanned<double>> scan_number(std::string_view text, std::size_t pos) noexcept {
-  const char* const begin = text.data();
-  const char* const end = begin + text.size();
-  const char* p = begin + pos;
-  if (pos >= text.size() || static_cast<unsigned>(*p - '0') > 9) return scan_double(text, pos);
-  const char* const first = p;
-  std::uint64_t mantissa = 0;
-  while (p < end && static_cast<unsigned>(*p - '0') <= 9) mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
-  std::ptrdiff_t digits = p - first;
-  std::ptrdiff_t fraction_digits = 0;
-  if (p < end && *p == '.') {
-    const char* const fraction = ++p;
-    while (p < end && static_cast<unsigned>(*p - '0') <= 9) mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
-    fraction_digits = p - fraction;
-    digits += fraction_digits;
-  }
-  // Fifteen digits stay below 2^53 (and the accumulator cannot wrap); an exponent letter
-  // needs the general path.
-  if (digits > 15 || (p < end && (*p == 'e' || *p == 'E'))) return scan_double(text, pos);
-  const double v = static_cast<double>(mantissa);
-  return Scanned<double>{fraction_digits ? v / detail::exact_pow10[fraction_digits] : v, static_cast<std::size_t>(p - begin)};
-}
-
 /// Whether a number that stops at `pos` ends a value token: end of text, a blank, a
 /// separator (, ; ) ] } | %), or a full stop that ends a sentence. "30.0it/s" does not.
 bool is_value_end(std::string_view text, std::size_t pos) noexcept;
@@ -72,6 +41,37 @@ inline bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
 inline std::size_t skip_blanks(std::string_view text, std::size_t pos) noexcept {
   while (pos < text.size() && is_blank(text[pos])) ++pos;
   return pos;
+}
+
+namespace detail {
+inline constexpr double exact_pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+}  // namespace detail
+
+/// scan_double for the common shape, inline: "1600", "0.4436" (at most 15 digits, no sign, no
+/// exponent). One multiplication or division by an exact power of ten rounds correctly
+/// (Clinger), as from_chars would; anything else goes to scan_double.
+inline std::optional<Scanned<double>> scan_number(std::string_view text, std::size_t pos) noexcept {
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  const char* p = begin + pos;
+  if (pos >= text.size() || !is_digit(*p)) return scan_double(text, pos);
+  const char* const first = p;
+  std::uint64_t mantissa = 0;
+  while (p < end && is_digit(*p)) mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
+  std::ptrdiff_t digits = p - first;
+  std::ptrdiff_t fraction_digits = 0;
+  if (p < end && *p == '.') {
+    const char* const fraction = ++p;
+    while (p < end && is_digit(*p)) mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
+    fraction_digits = p - fraction;
+    digits += fraction_digits;
+  }
+  // Fifteen digits stay below 2^53 (and the accumulator cannot wrap); an exponent letter
+  // needs the general path.
+  if (digits > 15 || (p < end && (*p == 'e' || *p == 'E'))) return scan_double(text, pos);
+  const double v = static_cast<double>(mantissa);
+  return Scanned<double>{fraction_digits ? v / detail::exact_pow10[fraction_digits] : v, static_cast<std::size_t>(p - begin)};
 }
 
 /// `text` without leading and trailing blanks (and CR/LF).
