@@ -26,6 +26,9 @@ public:
   void line(const char* b, const char* e, Terminator terminator, bool transient) {
     std::string& carry = state_.carry;
     std::size_t total = carry.size() + static_cast<std::size_t>(e - b);
+    // Pieces already committed cannot be overwritten: a line that had to be cut ends as a
+    // committed line at its CR too, so the log keeps it whole instead of gluing it to the next.
+    if (transient && (state_.cut || total > max_)) transient = false;
     if (transient && total == 0) return;
     if (total > max_) {
       if (!carry.empty()) {
@@ -45,6 +48,7 @@ public:
       joined(carry, std::string_view(b, static_cast<std::size_t>(e - b)), terminator, transient, false);
       clear_carry();
     }
+    state_.cut = false;
   }
 
   /// Keeps [b, e) for the line's next read, cutting a `continued` piece whenever it fills up.
@@ -67,7 +71,9 @@ public:
 
 private:
   void view(const char* b, const char* e, Terminator terminator, bool transient, bool continued) {
-    auto offset = b == e ? 0 : static_cast<std::uint32_t>(b - batch_.raw_.data());
+    // An empty line keeps its real offset too: the file view writes an LF line together with
+    // the '\n' that follows it in the buffer. Only the empty carry (b null) has no place there.
+    auto offset = b ? static_cast<std::uint32_t>(b - batch_.raw_.data()) : 0;
     push(offset, static_cast<std::uint32_t>(e - b), terminator, transient, continued, false);
   }
   void joined(std::string_view head, std::string_view tail, Terminator terminator, bool transient,
@@ -78,6 +84,7 @@ private:
   }
   void push(std::uint32_t offset, std::uint32_t length, Terminator terminator, bool transient, bool continued,
             bool in_joined) {
+    if (continued) state_.cut = true;
     batch_.records_.push_back(
         LineBatch::Record{offset, length, source_, terminator, transient, continued, in_joined});
   }

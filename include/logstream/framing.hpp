@@ -21,7 +21,8 @@ struct FramingOptions {
 ///   Empty transient lines are not delivered. Text that follows a CR is also delivered as a
 ///   transient line as soon as it is read, before its CR or LF comes, as a terminal shows it.
 /// - At EOF, a final line without newline is delivered (flagged with Terminator::none).
-/// - A line longer than max_line_bytes is cut into pieces flagged `continued`.
+/// - A line longer than max_line_bytes is cut into pieces flagged `continued`. Such a line is
+///   committed even when a lone CR ends it (its pieces are already out): it is not transient.
 /// - Bytes are kept as they are (NUL, invalid UTF-8, escape sequences).
 /// - Every line gets the next sequence number of the stream (both sources share one counter).
 ///
@@ -42,6 +43,7 @@ private:
     std::string carry;       // the unterminated text of the current line
     bool after_cr = false;   // the current text overwrites a transient line
     bool pending_cr = false; // the last byte read was CR: CRLF or lone CR, the next byte says
+    bool cut = false;        // the current line was cut into committed `continued` pieces
   };
   class Builder;
 

@@ -179,6 +179,33 @@ int mode_bytes(Args args) {
   return 0;
 }
 
+// The bytes of FILE in writes of 1..MAX bytes, sizes drawn from SEED, yielding now and then so
+// the reader's reads split the stream in ever new places.
+int mode_write_file(Args args) {
+  std::FILE* file = std::fopen(args[0], "rb");
+  if (!file) fail(fmt::format("cannot open '{}': {}", args[0], std::strerror(errno)));
+  std::string bytes;
+  char block[block_bytes];
+  for (std::size_t n; (n = std::fread(block, 1, sizeof block, file)) > 0;) bytes.append(block, n);
+  std::fclose(file);
+  std::uint64_t state = arg_number(args, 1, "SEED", UINT64_MAX - 1) + 1;
+  const std::uint64_t max_write = std::max<std::uint64_t>(1, arg_number(args, 2, "MAX", 1 << 24));
+  auto next = [&state] {  // xorshift64: the same sizes for the same seed
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  std::string_view rest = bytes;
+  while (!rest.empty()) {
+    const std::size_t n = std::min<std::size_t>(rest.size(), 1 + next() % max_write);
+    emit(1, rest.substr(0, n));
+    rest.remove_prefix(n);
+    if (next() % 4 == 0) std::this_thread::yield();
+  }
+  return 0;
+}
+
 // One line far larger than any read buffer, then a normal one to show framing recovered.
 int mode_bigline(Args args) {
   const std::uint64_t mib = arg_number(args, 0, "MIB", 64 * 1024);
@@ -440,6 +467,7 @@ constexpr Mode modes[] = {
     {"lines", "N [WIDTH]", 1, 2, mode_lines},
     {"both", "N", 1, 1, mode_both},
     {"bytes", "ESCAPED", 1, 1, mode_bytes},
+    {"write-file", "FILE SEED MAX", 3, 3, mode_write_file},
     {"bigline", "MIB", 1, 1, mode_bigline},
     {"burst", "MIB", 1, 1, mode_burst},
     {"exit", "CODE", 1, 1, mode_exit},
