@@ -60,12 +60,13 @@ Json progress_json(const TrainingProgress& p) {
   return out;
 }
 
-Json metric_json(const MetricObservation& o) {
+Json metric_json(const MetricObservation& o, std::chrono::steady_clock::time_point origin,
+                 std::chrono::steady_clock::time_point arrival) {
   return Json{{"type", "metric"},
               {"key", o.key},
-              {"value", number_json(o.point.value)},
-              {"seq", o.point.seq},
-              {"t", o.point.seconds}};
+              {"value", number_json(o.value)},
+              {"seq", o.seq},
+              {"t", seconds_between(origin, arrival)}};
 }
 
 Json error_json(std::string_view kind, std::string_view message) {

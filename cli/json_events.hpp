@@ -12,7 +12,6 @@
 #include <logstream/metrics.hpp>
 #include <logstream/progress.hpp>
 
-#include "metric_feed.hpp"
 #include "summary.hpp"
 
 namespace logstream::cli {
@@ -25,8 +24,9 @@ Json line_json(const Line& line, std::chrono::steady_clock::time_point origin);
 Json progress_fields(const TrainingProgress& progress);
 /// {"type":"progress", ...progress_fields, "t"}.
 Json progress_json(const TrainingProgress& progress);
-/// {"type":"metric","key","value","seq","t"}.
-Json metric_json(const MetricObservation& observation);
+/// {"type":"metric","key","value","seq","t"}; t: seconds from `origin` to `arrival` (the line's).
+Json metric_json(const MetricObservation& observation, std::chrono::steady_clock::time_point origin,
+                 std::chrono::steady_clock::time_point arrival);
 /// {"type":"gap","sink","first_seq","count"} for a gap event, {"type":"error","kind","message"}
 /// for the others; null for events the schema does not carry (the child's exit: see exit_json).
 Json event_json(const StreamEvent& event);

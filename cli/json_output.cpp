@@ -3,7 +3,6 @@
 
 #include <unistd.h>
 
-#include <limits>
 
 #include "json_events.hpp"
 #include "terminal.hpp"
@@ -15,37 +14,30 @@ class JsonOutput::LineSink : public Sink {
 public:
   LineSink(JsonOutput& owner, const Streamer& streamer) : owner_(owner), streamer_(streamer) {}
 
-  void open() override {
-    origin_ = streamer_.get_progress().start_time;
-    store_ = streamer_.get_metrics();
-  }
+  void open() override { origin_ = streamer_.get_progress().start_time; }
 
+  // Each line is followed by the metrics found in it: the batch carries both, in line order.
   void write(const LineBatch& batch) override {
     std::string out;
-    if (owner_.include_lines_)
-      for (const Line& line : batch) out += to_json_line(line_json(line, origin_));
-    if (store_)
-      for (const MetricObservation& o : feed_.take(*store_, batch.last_seq())) out += to_json_line(metric_json(o));
+    const LineBatch::Metrics metrics = batch.metrics();
+    std::size_t next_metric = 0;
+    auto metrics_up_to = [&](std::uint64_t seq) {
+      for (; next_metric < metrics.size() && metrics[next_metric].seq <= seq; ++next_metric)
+        out += to_json_line(metric_json(metrics[next_metric], origin_, batch.arrival()));
+    };
+    for (const Line& line : batch) {
+      if (owner_.include_lines_) out += to_json_line(line_json(line, origin_));
+      metrics_up_to(line.seq);
+    }
     if (!out.empty()) owner_.emit(out);
   }
 
   std::string name() const override { return "json"; }
 
-  /// The observations still held back; the main thread calls it after the stream completed.
-  std::string rest() {
-    std::string out;
-    if (store_)
-      for (const MetricObservation& o : feed_.take(*store_, std::numeric_limits<std::uint64_t>::max()))
-        out += to_json_line(metric_json(o));
-    return out;
-  }
-
 private:
   JsonOutput& owner_;
   const Streamer& streamer_;
   std::chrono::steady_clock::time_point origin_{};
-  std::shared_ptr<MetricStore> store_;
-  MetricFeed feed_;
 };
 
 JsonOutput::JsonOutput(bool include_lines) : include_lines_(include_lines) {}
@@ -74,7 +66,6 @@ void JsonOutput::notice(std::string_view text) {
 
 void JsonOutput::end(const RunSummary& summary) {
   std::string out;
-  if (sink_) out += sink_->rest();
   if (!summary.start_error.empty()) out += to_json_line(error_json("start", summary.start_error));
   out += to_json_line(exit_json(summary));
   emit(out);

@@ -8,7 +8,6 @@
 #include <mutex>
 #include <string_view>
 
-#include "metric_feed.hpp"
 #include "output.hpp"
 
 namespace logstream::cli {

@@ -28,9 +28,20 @@ Line LineBatch::operator[](std::size_t index) const noexcept {
               wall_time_};
 }
 
+void LineBatch::add_metric(std::string_view key, double value, std::uint64_t seq) {
+  metric_records_.push_back(MetricRecord{static_cast<std::uint32_t>(metric_keys_.size()),
+                                         static_cast<std::uint32_t>(key.size()), value, seq});
+  metric_keys_.append(key);
+}
+
+MetricObservation LineBatch::metric(std::size_t index) const noexcept {
+  const MetricRecord& r = metric_records_[index];
+  return MetricObservation{std::string_view(metric_keys_.data() + r.key_offset, r.key_length), r.value, r.seq};
+}
+
 std::size_t LineBatch::footprint() const noexcept {
-  return sizeof(LineBatch) + raw_.capacity() + joined_.capacity() +
-         records_.capacity() * sizeof(Record);
+  return sizeof(LineBatch) + raw_.capacity() + joined_.capacity() + records_.capacity() * sizeof(Record) +
+         metric_keys_.capacity() + metric_records_.capacity() * sizeof(MetricRecord);
 }
 
 std::uint64_t LineBatch::first_seq() const noexcept { return first_seq_; }

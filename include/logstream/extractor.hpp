@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <memory>
+#include <span>
 
 #include <logstream/line.hpp>
 #include <logstream/metrics.hpp>
@@ -37,6 +38,10 @@ public:
   /// progress().updates grew and last_update is the line's arrival). Metrics never count as a
   /// progress change. Allocates nothing for a line that matches nothing.
   bool feed(const Line& line);
+  /// The metric observations of the line fed last, in line order: every one it held, also
+  /// those the store's bounds refused. Keys view the line's text or the rules; valid until the
+  /// next feed().
+  std::span<const MetricStore::Observation> observations() const noexcept;
   /// Sets progress().end_time.
   void finish(std::chrono::steady_clock::time_point end);
 

@@ -42,6 +42,13 @@ struct Chunk {
   std::chrono::system_clock::time_point wall_time{};
 };
 
+/// A metric value that extraction found in one of a batch's lines.
+struct MetricObservation {
+  std::string_view key;  ///< valid while the batch lives
+  double value = 0;
+  std::uint64_t seq = 0;  ///< the line it came from
+};
+
 /// The lines framed from one chunk. Immutable once built and shared by every sink (fan-out
 /// hands out the same batch): no allocation per line, texts are views into the batch's buffers.
 /// Thread-safe for concurrent readers.
@@ -67,6 +74,39 @@ public:
     std::size_t index_ = 0;
   };
 
+  /// The batch's metric observations, in line order: `for (MetricObservation m : batch.metrics())`.
+  class Metrics {
+  public:
+    class iterator {
+    public:
+      using iterator_category = std::random_access_iterator_tag;
+      using value_type = MetricObservation;
+      using difference_type = std::ptrdiff_t;
+      using pointer = void;
+      using reference = MetricObservation;
+
+      iterator() = default;
+      iterator(const LineBatch* batch, std::size_t index) : batch_(batch), index_(index) {}
+      MetricObservation operator*() const { return batch_->metric(index_); }
+      iterator& operator++() { ++index_; return *this; }
+      iterator operator++(int) { auto copy = *this; ++index_; return copy; }
+      bool operator==(const iterator& other) const = default;
+
+    private:
+      const LineBatch* batch_ = nullptr;
+      std::size_t index_ = 0;
+    };
+    explicit Metrics(const LineBatch* batch) : batch_(batch) {}
+    std::size_t size() const noexcept { return batch_->metric_records_.size(); }
+    bool empty() const noexcept { return batch_->metric_records_.empty(); }
+    MetricObservation operator[](std::size_t index) const noexcept { return batch_->metric(index); }
+    iterator begin() const noexcept { return {batch_, 0}; }
+    iterator end() const noexcept { return {batch_, size()}; }
+
+  private:
+    const LineBatch* batch_;
+  };
+
   LineBatch() = default;
 
   std::size_t size() const noexcept { return records_.size(); }
@@ -74,6 +114,10 @@ public:
   Line operator[](std::size_t index) const noexcept;
   iterator begin() const noexcept { return {this, 0}; }
   iterator end() const noexcept { return {this, records_.size()}; }
+  /// What extraction found in these lines: every metric observation (also those the
+  /// MetricStore's bounds refused), so a sink sees a line's metrics in the same call as the line.
+  /// Empty when extraction is off, and in batches that did not come through a stream's parser.
+  Metrics metrics() const noexcept { return Metrics{this}; }
 
   /// The bytes exactly as read (every CR, every partial line): what a raw writer stores.
   std::string_view raw() const noexcept { return raw_.view(); }
@@ -119,6 +163,10 @@ public:
 
 private:
   friend class Framer;
+  friend class ParserActor;
+
+  void add_metric(std::string_view key, double value, std::uint64_t seq);
+  MetricObservation metric(std::size_t index) const noexcept;
 
   // Sequence numbers are contiguous within a batch: record i is line first_seq_ + i.
   struct Record {
@@ -131,9 +179,18 @@ private:
     bool joined;
   };
 
+  struct MetricRecord {
+    std::uint32_t key_offset;  // into metric_keys_
+    std::uint32_t key_length;
+    double value;
+    std::uint64_t seq;
+  };
+
   ByteBuffer raw_;
   std::string joined_;  // texts that span reads (carried over) are assembled here
   std::vector<Record> records_;
+  std::string metric_keys_;
+  std::vector<MetricRecord> metric_records_;
   Source source_ = Source::out;
   std::uint64_t first_seq_ = 0;
   std::chrono::steady_clock::time_point arrival_{};

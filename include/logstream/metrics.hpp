@@ -78,6 +78,7 @@ public:
 
   /// Times of points are measured from here (the extractor sets the stream's start).
   void set_start(std::chrono::steady_clock::time_point start);
+  std::chrono::steady_clock::time_point start() const;
 
   /// Records one line's observations. Returns how many were kept (the rest hit max_keys).
   std::size_t record(std::span<const Observation> observations, const ObservationTime& at);

@@ -38,6 +38,8 @@ void ParserActor::deliver(LineBatch batch, std::size_t held_bytes) {
       changed = true;
       if (each_change) stream_.progress_changed(extractor_.progress());
     }
+    // Keys view the line's text, which the batch's metric arena does not touch.
+    for (const MetricStore::Observation& o : extractor_.observations()) batch.add_metric(o.key, o.value, line.seq);
   }
   // Nobody sees the states between two batches: without a callback, publish the last one.
   if (changed && !each_change) stream_.progress_changed(extractor_.progress());

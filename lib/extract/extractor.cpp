@@ -100,6 +100,10 @@ bool ProgressExtractor::feed(const Line& line) {
   return changed;
 }
 
+std::span<const MetricStore::Observation> ProgressExtractor::observations() const noexcept {
+  return state_->tokens.span();
+}
+
 const TrainingProgress& ProgressExtractor::progress() const noexcept { return state_->progress; }
 
 const std::shared_ptr<MetricStore>& ProgressExtractor::metrics() const noexcept {

@@ -31,6 +31,11 @@ void MetricStore::set_start(std::chrono::steady_clock::time_point start) {
   start_ = start;
 }
 
+std::chrono::steady_clock::time_point MetricStore::start() const {
+  std::lock_guard lock(mutex_);
+  return start_;
+}
+
 namespace {
 
 // Keys are short ("loss", "grad_norm"): their first and last eight bytes and their length tell

@@ -89,7 +89,7 @@ std::string csv_field(std::string_view s) {
 }
 
 void render_csv(const MetricsSnapshot& snap, TextOut& out) {
-  out.print("time,elapsed_s,seq,key,value\n");
+  out.print("{}", metrics_csv_header());
   // Merge the per-key series by line number: the file reads in the log's order.
   struct Cursor {
     std::uint64_t seq;
@@ -108,8 +108,9 @@ void render_csv(const MetricsSnapshot& snap, TextOut& out) {
     heap.pop();
     const MetricSeries& series = snap.metrics[c.metric];
     const MetricPoint& p = series.points[c.point];
-    out.print("{},{:.6f},{},{},{}\n", iso_time(p.wall_time), p.seconds, p.seq,
-              csv_field(series.summary.key), p.value);
+    std::string row;
+    append_metrics_csv_row(row, p.wall_time, p.seconds, p.seq, series.summary.key, p.value);
+    out.print("{}", row);
     if (c.point + 1 < series.points.size()) {
       heap.push({series.points[c.point + 1].seq, c.metric, c.point + 1});
     }
@@ -165,6 +166,14 @@ void write_atomically(const MetricsSnapshot& snap, const std::filesystem::path& 
 }
 
 }  // namespace
+
+std::string_view metrics_csv_header() { return "time,elapsed_s,seq,key,value\n"; }
+
+void append_metrics_csv_row(std::string& out, std::chrono::system_clock::time_point wall_time, double seconds,
+                            std::uint64_t seq, std::string_view key, double value) {
+  fmt::format_to(std::back_inserter(out), "{},{:.6f},{},{},{}\n", iso_time(wall_time), seconds, seq, csv_field(key),
+                 value);
+}
 
 std::string metrics_csv(const MetricsSnapshot& snapshot) {
   TextOut out;

@@ -1,8 +1,11 @@
 // Rendering a metrics snapshot as CSV and JSON, and writing files atomically (temp + rename).
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include <logstream/metrics.hpp>
 
@@ -12,6 +15,12 @@ namespace logstream::extract {
 std::string metrics_csv(const MetricsSnapshot& snapshot);
 /// The summary of every key plus its series; non-finite numbers become null.
 std::string metrics_json(const MetricsSnapshot& snapshot);
+
+/// The CSV's header line, and one row (`time,elapsed_s,seq,key,value\n`): the one definition of
+/// a CSV row, for the snapshot and for the streamed file of MetricsSink.
+std::string_view metrics_csv_header();
+void append_metrics_csv_row(std::string& out, std::chrono::system_clock::time_point wall_time, double seconds,
+                            std::uint64_t seq, std::string_view key, double value);
 
 /// Write via `<path>.tmp` and rename. Throw std::system_error naming `path` and the OS error.
 void write_metrics_csv(const MetricsSnapshot& snapshot, const std::filesystem::path& path);
