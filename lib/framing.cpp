@@ -30,6 +30,11 @@ public:
     // committed line at its CR too, so the log keeps it whole instead of gluing it to the next.
     if (transient && (state_.cut || total > max_)) transient = false;
     if (transient && total == 0) return;
+    // The state was shown as it is when it was read (partial()): its CR adds nothing to show.
+    if (transient && state_.shown && b == e) {
+      clear_carry();
+      return;
+    }
     if (total > max_) {
       if (!carry.empty()) {
         std::size_t need = std::min(max_ - std::min(max_, carry.size()), static_cast<std::size_t>(e - b));
@@ -60,6 +65,7 @@ public:
       clear_carry();
       b += need;
     }
+    if (b != e) state_.shown = false;
     carry.append(b, e);
   }
 
@@ -67,7 +73,10 @@ public:
   void carry_line(Terminator terminator, bool transient) { line(nullptr, nullptr, terminator, transient); }
 
   /// Shows the text after a CR before its end arrives (the carry is kept).
-  void partial() { joined(state_.carry, {}, Terminator::none, true, false); }
+  void partial() {
+    joined(state_.carry, {}, Terminator::none, true, false);
+    state_.shown = true;
+  }
 
 private:
   void view(const char* b, const char* e, Terminator terminator, bool transient, bool continued) {
@@ -90,6 +99,7 @@ private:
   }
   void clear_carry() {
     state_.carry.clear();
+    state_.shown = false;
     if (state_.carry.capacity() > kCarryShrinkAbove) state_.carry.shrink_to_fit();
   }
 

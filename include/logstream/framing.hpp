@@ -19,7 +19,8 @@ struct FramingOptions {
 /// - LF ends a line; CRLF ends a line and the CR is dropped.
 /// - A lone CR ends a *transient* line (a progress bar's state) that the next text overwrites.
 ///   Empty transient lines are not delivered. Text that follows a CR is also delivered as a
-///   transient line as soon as it is read, before its CR or LF comes, as a terminal shows it.
+///   transient line as soon as it is read, before its CR or LF comes, as a terminal shows it;
+///   each state is delivered once (a state shown when read is not repeated at its CR).
 /// - At EOF, a final line without newline is delivered (flagged with Terminator::none).
 /// - A line longer than max_line_bytes is cut into pieces flagged `continued`. Such a line is
 ///   committed even when a lone CR ends it (its pieces are already out): it is not transient.
@@ -44,6 +45,7 @@ private:
     bool after_cr = false;   // the current text overwrites a transient line
     bool pending_cr = false; // the last byte read was CR: CRLF or lone CR, the next byte says
     bool cut = false;        // the current line was cut into committed `continued` pieces
+    bool shown = false;      // the carry was delivered as it is now, as a partial transient line
   };
   class Builder;
 

@@ -67,6 +67,21 @@ TEST_CASE("framing: text after a CR shows before its end arrives", "[framing]") 
   CHECK_FALSE(next[0].transient);
 }
 
+TEST_CASE("framing: a transient state shown when read is not delivered again at its CR", "[framing]") {
+  Framer framer;
+  std::vector<FramedLine> out;
+  for (const char* read : {"\r 45%", "\r 50%", "|#", "\r", " 60%\r", "done\n"}) {
+    Chunk c;
+    c.bytes = ByteBuffer::copy_of(read);
+    logstream::test::collect(framer.frame(std::move(c)), out);
+  }
+  std::vector<std::string> shown;
+  for (const auto& l : out) shown.push_back(l.text);
+  // Each state once: " 50%" and " 50%|#" are two states (the second read grew it).
+  CHECK(shown == std::vector<std::string>{" 45%", " 50%", " 50%|#", " 60%", "done"});
+  for (std::size_t i = 0; i < out.size(); ++i) CHECK(out[i].seq == i + 1);
+}
+
 TEST_CASE("framing: a plain line split across reads is delivered once, whole", "[framing]") {
   auto lines = frame_all("hello world\nsecond\n", 3);
   CHECK(texts(lines) == std::vector<std::string>{"hello world", "second"});
