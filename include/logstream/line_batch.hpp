@@ -49,53 +49,49 @@ struct MetricObservation {
   std::uint64_t seq = 0;  ///< the line it came from
 };
 
+class LineBatch;
+
+namespace detail {
+/// Walks a batch's records by index, making each value (a Line, an observation) on the fly.
+template <typename Value, Value (*At)(const LineBatch&, std::size_t) noexcept>
+class RecordIterator {
+public:
+  using iterator_category = std::forward_iterator_tag;
+  using value_type = Value;
+  using difference_type = std::ptrdiff_t;
+  using pointer = void;
+  using reference = Value;
+
+  RecordIterator() = default;
+  RecordIterator(const LineBatch* batch, std::size_t index) : batch_(batch), index_(index) {}
+  Value operator*() const { return At(*batch_, index_); }
+  RecordIterator& operator++() { ++index_; return *this; }
+  RecordIterator operator++(int) { auto copy = *this; ++index_; return copy; }
+  bool operator==(const RecordIterator& other) const = default;
+
+private:
+  const LineBatch* batch_ = nullptr;
+  std::size_t index_ = 0;
+};
+}  // namespace detail
+
 /// The lines framed from one chunk. Immutable once built and shared by every sink (fan-out
 /// hands out the same batch): no allocation per line, texts are views into the batch's buffers.
 /// Thread-safe for concurrent readers.
 class LineBatch {
+  static Line line_at(const LineBatch& batch, std::size_t index) noexcept { return batch[index]; }
+  static MetricObservation metric_at(const LineBatch& batch, std::size_t index) noexcept {
+    return batch.metric(index);
+  }
+
 public:
-  class iterator {
-  public:
-    using iterator_category = std::random_access_iterator_tag;
-    using value_type = Line;
-    using difference_type = std::ptrdiff_t;
-    using pointer = void;
-    using reference = Line;
-
-    iterator() = default;
-    iterator(const LineBatch* batch, std::size_t index) : batch_(batch), index_(index) {}
-    Line operator*() const { return (*batch_)[index_]; }
-    iterator& operator++() { ++index_; return *this; }
-    iterator operator++(int) { auto copy = *this; ++index_; return copy; }
-    bool operator==(const iterator& other) const = default;
-
-  private:
-    const LineBatch* batch_ = nullptr;
-    std::size_t index_ = 0;
-  };
+  using iterator = detail::RecordIterator<Line, &LineBatch::line_at>;
 
   /// The batch's metric observations, in line order: `for (MetricObservation m : batch.metrics())`.
   class Metrics {
   public:
-    class iterator {
-    public:
-      using iterator_category = std::random_access_iterator_tag;
-      using value_type = MetricObservation;
-      using difference_type = std::ptrdiff_t;
-      using pointer = void;
-      using reference = MetricObservation;
+    using iterator = detail::RecordIterator<MetricObservation, &LineBatch::metric_at>;
 
-      iterator() = default;
-      iterator(const LineBatch* batch, std::size_t index) : batch_(batch), index_(index) {}
-      MetricObservation operator*() const { return batch_->metric(index_); }
-      iterator& operator++() { ++index_; return *this; }
-      iterator operator++(int) { auto copy = *this; ++index_; return copy; }
-      bool operator==(const iterator& other) const = default;
-
-    private:
-      const LineBatch* batch_ = nullptr;
-      std::size_t index_ = 0;
-    };
     explicit Metrics(const LineBatch* batch) : batch_(batch) {}
     std::size_t size() const noexcept { return batch_->metric_records_.size(); }
     bool empty() const noexcept { return batch_->metric_records_.empty(); }
