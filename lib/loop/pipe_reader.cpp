@@ -30,6 +30,9 @@ PipeReader::PipeReader(uv_loop_t* loop, int fd, Source source, ReaderOwner& owne
   handle_ = new uv_pipe_t{};
   uv_pipe_init(loop, handle_, 0);
   handle_->data = this;
+  fd_ = fd;
+  int pty_number = 0;
+  pty_master_ = ::ioctl(fd, TIOCGPTN, &pty_number) == 0;
   if (int rc = uv_pipe_open(handle_, fd); rc != 0) {
     // The handle is initialised: it must be closed through the loop like any other.
     uv_close(reinterpret_cast<uv_handle_t*>(handle_), [](uv_handle_t* h) { delete reinterpret_cast<uv_pipe_t*>(h); });
@@ -44,13 +47,17 @@ PipeReader::~PipeReader() { close(); }
 void PipeReader::start() {
   if (!handle_ || !paused_) return;
   paused_ = false;
+  if (draining_) {
+    if (!in_drain_) drain_hung_up();  // within the drain loop, it simply goes on
+    return;
+  }
   uv_read_start(reinterpret_cast<uv_stream_t*>(handle_), &PipeReader::on_alloc, &PipeReader::on_read);
 }
 
 void PipeReader::pause() {
   if (!handle_ || paused_) return;
   paused_ = true;
-  uv_read_stop(reinterpret_cast<uv_stream_t*>(handle_));
+  if (!draining_) uv_read_stop(reinterpret_cast<uv_stream_t*>(handle_));
 }
 
 void PipeReader::close() {
@@ -101,12 +108,48 @@ void PipeReader::handle_read(ssize_t nread) {
     owner_.on_refused();
     return;
   }
+  if (nread == UV_EOF && pty_master_) {
+    // libuv 1.44 takes a PTY master's hang-up after a short read for the end (libuv #4992),
+    // while the terminal may still hold the child's last output.
+    draining_ = true;
+    drain_hung_up();
+    return;
+  }
   if (nread < 0) {
     pause();
     owner_.on_end(source_, static_cast<int>(nread));
     return;
   }
-  auto n = static_cast<std::size_t>(nread);
+  deliver(static_cast<std::size_t>(nread));
+}
+
+void PipeReader::drain_hung_up() {
+  // Reads to the terminal's real end (EIO) through the same admission as libuv's reads. Once
+  // the slave side is closed, the kernel flushes what it still buffers into each read, so the
+  // non-blocking fd reports EIO, not EAGAIN, only when nothing is left: the drain is short
+  // (at most the terminal's buffers) and never waits.
+  in_drain_ = true;
+  while (handle_ && !paused_) {
+    if (!owner_.admit(kReadBytes)) {
+      owner_.on_refused();  // pauses: start() resumes the drain once memory is released
+      continue;
+    }
+    if (spare_.capacity() == 0) spare_ = ByteBuffer(kReadBytes);
+    const ssize_t n = ::read(fd_, spare_.data(), spare_.capacity());
+    if (n > 0) {
+      deliver(static_cast<std::size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    in_drain_ = false;
+    paused_ = true;
+    owner_.on_end(source_, UV_EOF);
+    return;
+  }
+  in_drain_ = false;
+}
+
+void PipeReader::deliver(std::size_t n) {
   recent_bytes_ += n;
   Chunk chunk;
   chunk.source = source_;

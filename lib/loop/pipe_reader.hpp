@@ -27,6 +27,7 @@ public:
 
 /// Owns a uv_pipe_t on `fd` (any stream fd: pipe, socket, terminal, PTY master). Loop thread
 /// only. Its handle is freed in the close callback, which may come after the reader is gone.
+/// A PTY master is read past libuv's end of file, up to the terminal's own end (EIO).
 class PipeReader {
 public:
   /// Throws StartError when libuv cannot watch the fd. Takes ownership of `fd` unless
@@ -55,11 +56,17 @@ private:
   static void on_alloc(uv_handle_t* handle, std::size_t suggested, uv_buf_t* buf);
   static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
   void handle_read(ssize_t nread);
+  void drain_hung_up();
+  void deliver(std::size_t n);
 
   uv_pipe_t* handle_ = nullptr;
   Source source_;
   ReaderOwner& owner_;
   ByteBuffer spare_;
+  int fd_ = -1;
+  bool pty_master_ = false;  ///< its end comes as EIO, after the hang-up (see drain_hung_up)
+  bool draining_ = false;    ///< libuv saw the hang-up; plain read() until EIO
+  bool in_drain_ = false;
   bool paused_ = true;
   std::size_t recent_bytes_ = 0;
 };

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include <limits.h>
 #include <unistd.h>
 
 namespace {
@@ -428,6 +429,45 @@ int mode_flood(Args args) {
   return 0;
 }
 
+// What our stdin is (the target of /proc/self/fd/0): "/dev/null", a pipe, or a stray fd.
+int mode_stdin_kind(Args) {
+  char target[PATH_MAX] = {};
+  const ssize_t n = ::readlink("/proc/self/fd/0", target, sizeof target - 1);
+  emit_format(1, "stdin {}\n", n < 0 ? std::string("closed") : std::string(target, static_cast<std::size_t>(n)));
+  return 0;
+}
+
+// A group member that outlives the child and ignores SIGTERM, with no pipe held open: only the
+// group's SIGKILL ends it. The grandchild announces its pid once SIGTERM is ignored.
+int mode_orphan_ignore_term(Args) {
+  const pid_t pid = ::fork();
+  if (pid < 0) fail(fmt::format("fork: {}", std::strerror(errno)));
+  if (pid == 0) {
+    std::signal(SIGTERM, SIG_IGN);
+    emit_format(1, "grandchild {} ready\n", ::getpid());
+    ::close(1);
+    ::close(2);
+    for (;;) ::pause();
+  }
+  for (;;) ::pause();  // SIGTERM ends the child itself
+}
+
+// The child exits at once; its grandchild keeps the pipe and writes a line every MS until the
+// reader goes away (the write then fails and it exits).
+int mode_orphan_writer(Args args) {
+  const std::uint64_t ms = arg_number(args, 0, "MS", 86'400'000);
+  const pid_t pid = ::fork();
+  if (pid < 0) fail(fmt::format("fork: {}", std::strerror(errno)));
+  if (pid == 0) {
+    for (std::uint64_t i = 1;; ++i) {
+      emit_format(1, "background {}\n", i);
+      sleep_ms(ms);
+    }
+  }
+  emit(1, "parent done\n");
+  return 0;
+}
+
 struct Mode {
   std::string_view name;
   std::string_view usage;
@@ -459,6 +499,9 @@ constexpr Mode modes[] = {
     {"kill-mid", "N", 1, 1, mode_kill_mid},
     {"close-stdout", "", 0, 0, mode_close_stdout},
     {"flood", "N", 1, 1, mode_flood},
+    {"stdin-kind", "", 0, 0, mode_stdin_kind},
+    {"orphan-ignore-term", "", 0, 0, mode_orphan_ignore_term},
+    {"orphan-writer", "MS", 1, 1, mode_orphan_writer},
 };
 
 [[noreturn]] void usage(std::string_view problem) {
