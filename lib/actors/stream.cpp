@@ -283,7 +283,10 @@ void Stream::arm_drain_on_loop() {
 }
 
 void Stream::close_loop_side_on_loop() {
-  if (grace_timer_) grace_timer_->close();
+  // The end of the output does not end the group: a member that ignored SIGTERM and let go of
+  // the pipes (or was cut off by the drain timeout) still gets its SIGKILL, and the stream
+  // completes after it. A group already gone is not waited for.
+  if (grace_timer_ && !(kill_pending_ && child_ && child_->group_alive())) grace_timer_->close();
   if (drain_timer_) drain_timer_->close();
   for (auto& reader : readers_) reader->close();
   if (open_handles_ == 0) on_handle_closed();
@@ -313,8 +316,11 @@ void Stream::stop_on_loop() {
       grace_timer_ = std::make_unique<LoopTimer>(runtime_.loop(), [this] { on_handle_closed(); });
       ++open_handles_;
     }
+    kill_pending_ = true;
     grace_timer_->start(config_.options.stop_grace, [this] {
+      kill_pending_ = false;
       if (child_) child_->signal_group(SIGKILL);
+      if (input_finished_) grace_timer_->close();  // the stream waited for this
     });
     if (exited_) arm_drain_on_loop();
     return;

@@ -105,6 +105,7 @@ private:
   bool exited_ = false;
   bool input_finished_ = false;
   bool stop_requested_ = false;
+  bool kill_pending_ = false;  // stop() asked; the grace timer has not sent SIGKILL yet
   bool paused_on_loop_ = false;
 
   // Backpressure, shared with the actors.

@@ -193,6 +193,11 @@ void ChildProcess::signal_group(int signal) const noexcept {
   if (pid_ > 0) ::kill(-pid_, signal);
 }
 
+bool ChildProcess::group_alive() const noexcept {
+  // Signal 0 only asks; EPERM means a member exists that we may not signal.
+  return pid_ > 0 && (::kill(-pid_, 0) == 0 || errno == EPERM);
+}
+
 void ChildProcess::on_exit(uv_process_t* process, std::int64_t status, int term_signal) {
   auto* h = static_cast<Handle*>(process->data);
   ExitStatus exit;

@@ -437,16 +437,21 @@ int mode_stdin_kind(Args) {
   return 0;
 }
 
-// A group member that outlives the child and ignores SIGTERM, with no pipe held open: only the
-// group's SIGKILL ends it. The grandchild announces its pid once SIGTERM is ignored.
-int mode_orphan_ignore_term(Args) {
+// A group member that outlives the child and ignores SIGTERM: only the group's SIGKILL ends it.
+// It closes its output (the stream ends with the child) unless told to keep it (the stream then
+// ends by the drain timeout). The grandchild announces its pid once SIGTERM is ignored.
+int mode_orphan_ignore_term(Args args) {
+  const bool keep_output = !args.empty() && std::string_view{args[0]} == "keep-output";
+  if (!args.empty() && !keep_output) fail(fmt::format("orphan-ignore-term takes only 'keep-output', got '{}'", args[0]));
   const pid_t pid = ::fork();
   if (pid < 0) fail(fmt::format("fork: {}", std::strerror(errno)));
   if (pid == 0) {
     std::signal(SIGTERM, SIG_IGN);
     emit_format(1, "grandchild {} ready\n", ::getpid());
-    ::close(1);
-    ::close(2);
+    if (!keep_output) {
+      ::close(1);
+      ::close(2);
+    }
     for (;;) ::pause();
   }
   for (;;) ::pause();  // SIGTERM ends the child itself
@@ -500,7 +505,7 @@ constexpr Mode modes[] = {
     {"close-stdout", "", 0, 0, mode_close_stdout},
     {"flood", "N", 1, 1, mode_flood},
     {"stdin-kind", "", 0, 0, mode_stdin_kind},
-    {"orphan-ignore-term", "", 0, 0, mode_orphan_ignore_term},
+    {"orphan-ignore-term", "[keep-output]", 0, 1, mode_orphan_ignore_term},
     {"orphan-writer", "MS", 1, 1, mode_orphan_writer},
 };
 
