@@ -43,8 +43,13 @@ struct StreamerOptions {
   /// still runs (also when its output has already ended); the stream completes after that.
   std::chrono::milliseconds stop_grace{5000};
   /// After the child exits, its pipes may stay open (a grandchild holds them): streaming ends
-  /// once they were silent this long, and the stream is marked truncated.
+  /// once they were silent this long, and the stream is marked truncated. While they are not
+  /// silent, they are followed (nothing is lost), unless max_drain says otherwise.
   std::chrono::milliseconds drain_timeout{500};
+  /// At most this long after the child's exit, reading stops even while a background process
+  /// still writes: the stream is marked truncated and a `truncated` event names max_drain. By
+  /// default there is no maximum: a writer that never pauses keeps the stream going.
+  std::optional<std::chrono::milliseconds> max_drain;
   /// Lines the output_queue keeps for consumers before dropping the oldest.
   std::size_t output_queue_lines = 10000;
   /// Shared runtime; a private one is created when empty.

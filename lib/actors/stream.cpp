@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <future>
 #include <variant>
 
@@ -225,6 +226,7 @@ void Stream::release(std::size_t bytes) {
 
 void Stream::on_exit_on_loop(ExitStatus status) {
   exited_ = true;
+  exited_at_ = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mutex_);
     exit_status_ = status;
@@ -257,15 +259,25 @@ void Stream::arm_drain_on_loop() {
     ++open_handles_;
   }
   for (auto& reader : readers_) reader->take_recent_bytes();
-  drain_timer_->start(config_.options.drain_timeout, [this] {
+  // The drain looks every drain_timeout, and once more exactly at max_drain.
+  const auto& max_drain = config_.options.max_drain;
+  std::chrono::milliseconds delay = config_.options.drain_timeout;
+  if (max_drain && child_) {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(exited_at_ + *max_drain - std::chrono::steady_clock::now());
+    delay = std::clamp(left, std::chrono::milliseconds(0), delay);
+  }
+  drain_timer_->start(delay, [this] {
     if (input_finished_) return;
+    const auto& max_drain = config_.options.max_drain;
+    const bool over = max_drain && child_ && std::chrono::steady_clock::now() >= exited_at_ + *max_drain;
     std::size_t recent = 0;
     for (auto& reader : readers_) recent += reader->take_recent_bytes() + reader->unread_bytes();
     // Paused by backpressure: those bytes are owed to the sinks, wait for them. Still
     // flowing: a background process is writing, give it time, unless stop() was asked for.
     // Bytes waiting in the pipe count as flowing: on a starved machine the loop may not have
     // read for a whole timeout, and what the child wrote before it exited must not be cut.
-    if (paused_on_loop_ || (recent > 0 && !stop_requested_)) {
+    // Past max_drain, nothing is waited for.
+    if (!over && (paused_on_loop_ || (recent > 0 && !stop_requested_))) {
       arm_drain_on_loop();
       return;
     }
@@ -273,10 +285,14 @@ void Stream::arm_drain_on_loop() {
       std::lock_guard lock(mutex_);
       truncated_ = true;
     }
-    report(StreamEvent{.kind = EventKind::truncated,
-                       .message = fmt::format("the child exited but its output stayed open for {} ms "
-                                              "(a background process holds it): stopped reading",
-                                              config_.options.drain_timeout.count())});
+    const std::string message =
+        over ? fmt::format("the child exited but its output stayed open {} ms later "
+                           "(a background process holds it): stopped reading at max_drain",
+                           max_drain->count())
+            : fmt::format("the child exited but its output stayed open for {} ms "
+                          "(a background process holds it): stopped reading",
+                          config_.options.drain_timeout.count());
+    report(StreamEvent{.kind = EventKind::truncated, .message = message});
     for (auto& reader : readers_) end_source_on_loop(*reader);
     maybe_finish_input_on_loop();
   });

@@ -103,6 +103,7 @@ private:
   int open_handles_ = 0;
   int open_sources_ = 0;
   bool exited_ = false;
+  std::chrono::steady_clock::time_point exited_at_{};  // for max_drain
   bool input_finished_ = false;
   bool stop_requested_ = false;
   bool kill_pending_ = false;  // stop() asked; the grace timer has not sent SIGKILL yet

@@ -457,17 +457,19 @@ int mode_orphan_ignore_term(Args args) {
   for (;;) ::pause();  // SIGTERM ends the child itself
 }
 
-// The child exits at once; its grandchild keeps the pipe and writes a line every MS until the
-// reader goes away (the write then fails and it exits).
+// The child exits at once; its grandchild keeps the pipe and writes a line every MS, COUNT lines
+// or until the reader goes away (the write then fails and it exits).
 int mode_orphan_writer(Args args) {
   const std::uint64_t ms = arg_number(args, 0, "MS", 86'400'000);
+  const std::uint64_t count = args.size() > 1 ? arg_number(args, 1, "COUNT", UINT32_MAX) : UINT64_MAX;
   const pid_t pid = ::fork();
   if (pid < 0) fail(fmt::format("fork: {}", std::strerror(errno)));
   if (pid == 0) {
-    for (std::uint64_t i = 1;; ++i) {
+    for (std::uint64_t i = 1; i <= count; ++i) {
       emit_format(1, "background {}\n", i);
-      sleep_ms(ms);
+      if (i < count) sleep_ms(ms);
     }
+    std::_Exit(0);
   }
   emit(1, "parent done\n");
   return 0;
@@ -506,7 +508,7 @@ constexpr Mode modes[] = {
     {"flood", "N", 1, 1, mode_flood},
     {"stdin-kind", "", 0, 0, mode_stdin_kind},
     {"orphan-ignore-term", "[keep-output]", 0, 1, mode_orphan_ignore_term},
-    {"orphan-writer", "MS", 1, 1, mode_orphan_writer},
+    {"orphan-writer", "MS [COUNT]", 1, 2, mode_orphan_writer},
 };
 
 [[noreturn]] void usage(std::string_view problem) {
