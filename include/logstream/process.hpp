@@ -12,7 +12,7 @@ namespace logstream {
 
 /// A child to run. argv is executed directly (PATH is searched for argv[0]), never through a
 /// shell. The child inherits this process's environment plus `env`, and PYTHONUNBUFFERED=1
-/// unless `env` sets it. It runs in a new process group, so stop() reaches its children too.
+/// unless `env` or the inherited environment sets it. It runs in a new process group, so stop() reaches its children too.
 struct ProcessSpec {
   std::vector<std::string> argv;
   std::map<std::string, std::string> env;  ///< overrides on top of the inherited environment

@@ -48,8 +48,9 @@ std::vector<std::string> child_environment(const ProcessSpec& spec) {
     merged.emplace(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
   }
   for (const auto& [k, v] : spec.env) merged[k] = v;
-  // Python block-buffers stdout on a pipe: without this nothing streams until it exits.
-  if (!spec.env.count("PYTHONUNBUFFERED")) merged.insert_or_assign(std::string("PYTHONUNBUFFERED"), std::string("1"));
+  // Python block-buffers stdout on a pipe: without this nothing streams until it exits. A value
+  // the user set, in env or in our own environment, is theirs to keep.
+  merged.emplace("PYTHONUNBUFFERED", "1");
   std::vector<std::string> out;
   out.reserve(merged.size());
   for (const auto& [k, v] : merged) {
