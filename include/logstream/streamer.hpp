@@ -107,7 +107,8 @@ public:
   void add_sink(std::shared_ptr<Sink> sink);
 
   /// Spawns the child (or starts reading the fd). Throws StartError naming the command and the
-  /// OS error (not found, not executable, bad cwd, out of fds); nothing is left running then.
+  /// OS error (not found, a script's interpreter not found, not executable, bad cwd, out of
+  /// fds, an fd that cannot be read); nothing is left running then.
   void start();
   /// SIGTERM to the child's process group, SIGKILL after stop_grace if anything of the group
   /// still runs (a grandchild that ignores SIGTERM, even one that closed its output); waits

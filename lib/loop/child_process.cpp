@@ -19,6 +19,8 @@
 
 #include <logstream/error.hpp>
 
+#include "loop/spawn_error.hpp"
+
 extern char** environ;
 
 namespace logstream {
@@ -102,15 +104,6 @@ void make_pty(FdGuard& guard, int fds[2], const ProcessSpec& spec) {
   fds[1] = slave;
   guard.fds.push_back(master);
   guard.fds.push_back(slave);
-}
-
-std::string spawn_error(const ProcessSpec& spec, int rc) {
-  const std::string cmd = command_name(spec);
-  switch (rc) {
-    case UV_ENOENT: return fmt::format("cannot start '{}': command not found ({})", cmd, uv_strerror(rc));
-    case UV_EACCES: return fmt::format("cannot start '{}': not executable ({})", cmd, uv_strerror(rc));
-    default: return fmt::format("cannot start '{}': {}", cmd, uv_strerror(rc));
-  }
 }
 
 }  // namespace
