@@ -15,6 +15,8 @@
 #include <logstream/sinks/file_sink.hpp>
 
 #include "actors/detached.hpp"
+#include "loop/fd_source_reader.hpp"
+#include "loop/pipe_reader.hpp"
 
 namespace logstream {
 
@@ -119,29 +121,28 @@ void Stream::start_on_loop() {
 }
 
 void Stream::open_readers_on_loop() {
-  std::vector<std::pair<int, Source>> fds;
-  bool close_fds = true;
-  if (child_) {
-    fds.emplace_back(child_->stdout_fd(), Source::out);
-    if (child_->stderr_fd() >= 0) fds.emplace_back(child_->stderr_fd(), Source::err);
-  } else {
-    const auto& fd = std::get<FdSource>(config_.input);
-    fds.emplace_back(fd.fd, fd.source);
-    close_fds = fd.close_on_end;
+  if (!child_) {
+    // A caller's fd: on failure it stays theirs, open; nothing else was made.
+    readers_.push_back(open_fd_source(runtime_.loop(), std::get<FdSource>(config_.input), *this));
+    ++open_handles_;
+    ++open_sources_;
+    return;
   }
+  std::vector<std::pair<int, Source>> fds;
+  fds.emplace_back(child_->stdout_fd(), Source::out);
+  if (child_->stderr_fd() >= 0) fds.emplace_back(child_->stderr_fd(), Source::err);
   for (std::size_t i = 0; i < fds.size(); ++i) {
     try {
-      readers_.push_back(std::make_unique<PipeReader>(runtime_.loop(), fds[i].first, fds[i].second, *this, close_fds));
+      readers_.push_back(std::make_unique<PipeReader>(runtime_.loop(), fds[i].first, fds[i].second, *this));
       ++open_handles_;
       ++open_sources_;
     } catch (...) {
       // Nothing may be left half-started: the fds not yet owned by a reader, the readers made
       // so far, and the child (its exit callback closes its handle).
-      for (std::size_t j = i; j < fds.size(); ++j)
-        if (close_fds) ::close(fds[j].first);
+      for (std::size_t j = i; j < fds.size(); ++j) ::close(fds[j].first);
       input_finished_ = true;
       for (auto& reader : readers_) reader->close();
-      if (child_) child_->signal_group(SIGKILL);
+      child_->signal_group(SIGKILL);
       throw;
     }
   }
@@ -185,7 +186,7 @@ void Stream::on_end(Source source, int status) {
   maybe_finish_input_on_loop();
 }
 
-void Stream::end_source_on_loop(PipeReader& reader) {
+void Stream::end_source_on_loop(Reader& reader) {
   if (!reader.is_open()) return;
   reader.close();
   --open_sources_;

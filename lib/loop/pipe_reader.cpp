@@ -16,13 +16,10 @@
 #include <logstream/error.hpp>
 
 namespace logstream {
-namespace {
-constexpr std::size_t kCopySmallerThan = 8 * 1024;
-}
-
 PipeReader::PipeReader(uv_loop_t* loop, int fd, Source source, ReaderOwner& owner, bool close_fd)
     : source_(source), owner_(owner) {
   // uv_close closes the fd it watches: keep the caller's open by watching a duplicate.
+  const int original_fd = fd;
   if (!close_fd) fd = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (fd < 0)
     throw StartError(std::error_code(errno, std::generic_category()),
@@ -37,8 +34,11 @@ PipeReader::PipeReader(uv_loop_t* loop, int fd, Source source, ReaderOwner& owne
     // The handle is initialised: it must be closed through the loop like any other.
     uv_close(reinterpret_cast<uv_handle_t*>(handle_), [](uv_handle_t* h) { delete reinterpret_cast<uv_pipe_t*>(h); });
     handle_ = nullptr;
+    if (!close_fd) ::close(fd);  // our duplicate; the caller's fd is theirs
+    const int shown = close_fd ? fd : original_fd;
     throw StartError(std::error_code(-rc, std::generic_category()),
-                     fmt::format("cannot read fd {}: {}", fd, uv_strerror(rc)));
+                     rc == UV_EEXIST ? fmt::format("cannot read fd {}: another stream on this runtime reads it", shown)
+                                     : fmt::format("cannot read fd {}: {}", shown, uv_strerror(rc)));
   }
 }
 
@@ -151,18 +151,7 @@ void PipeReader::drain_hung_up() {
 
 void PipeReader::deliver(std::size_t n) {
   recent_bytes_ += n;
-  Chunk chunk;
-  chunk.source = source_;
-  chunk.arrival = std::chrono::steady_clock::now();
-  chunk.wall_time = std::chrono::system_clock::now();
-  if (n < kCopySmallerThan) {
-    chunk.bytes = ByteBuffer::copy_of(std::string_view(spare_.data(), n));
-  } else {
-    spare_.resize(n);
-    chunk.bytes = std::move(spare_);
-    spare_ = ByteBuffer();
-  }
-  owner_.on_chunk(std::move(chunk));
+  owner_.on_chunk(take_chunk(source_, spare_, n));
 }
 
 }  // namespace logstream
