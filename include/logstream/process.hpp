@@ -12,7 +12,7 @@ namespace logstream {
 
 /// A child to run. argv is executed directly (PATH is searched for argv[0]), never through a
 /// shell. The child inherits this process's environment plus `env`, and PYTHONUNBUFFERED=1
-/// unless `env` sets it. It runs in a new process group, so stop() reaches its children too.
+/// unless `env` or the inherited environment sets it. It runs in a new process group, so stop() reaches its children too.
 struct ProcessSpec {
   std::vector<std::string> argv;
   std::map<std::string, std::string> env;  ///< overrides on top of the inherited environment
@@ -24,8 +24,16 @@ struct ProcessSpec {
   bool pty = false;
 };
 
-/// A readable fd the caller already has (a pipe, a socket, a terminal, our own stdin): the
-/// stream reads it to EOF. The stream closes it at the end unless `close_on_end` is false.
+/// A readable fd the caller already has (our own stdin, say): the stream reads it to EOF.
+///
+/// Accepted: pipes and FIFOs, sockets, terminals (a PTY master too), and regular files (read
+/// from their current offset to the end they have when it is reached: `app < file`). Refused
+/// by start() with a StartError naming the fd and what it is: an invalid fd ("invalid file
+/// descriptor -1"), a directory, other character devices (/dev/null, /dev/zero), anything else.
+/// A fd that another stream of the same Runtime already reads is refused too.
+///
+/// The stream closes the fd at the end if `close_on_end` is set (otherwise it reads a
+/// duplicate). When start() throws, the fd is left open: it is still the caller's.
 struct FdSource {
   int fd = -1;
   Source source = Source::out;  ///< how its lines are tagged

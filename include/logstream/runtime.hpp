@@ -25,6 +25,11 @@ class RuntimeImpl;
 /// loop's thread only: no thread of its own. Construct and destroy it on the host loop's thread;
 /// every stream must have completed before it is destroyed.
 ///
+/// Construction opens /dev/null on each of fds 0, 1 and 2 that is closed (a program started by
+/// cron or systemd, or with `<&-`): libuv needs its own fds above stderr, and a child that
+/// inherits stdin then reads /dev/null instead of one of the runtime's fds. Open the standard
+/// fds yourself before any other fd if their numbers matter to you.
+///
 /// Thread-safe: post() and the queries. Many Streamers may share one Runtime.
 class Runtime {
 public:

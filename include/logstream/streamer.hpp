@@ -39,11 +39,17 @@ struct StreamerOptions {
   std::size_t max_inflight_bytes = 4 << 20;
   /// Bytes a drop_oldest sink may have queued before its oldest batches are dropped.
   std::size_t drop_queue_bytes = 1 << 20;
-  /// stop(): SIGTERM to the child's group, then SIGKILL after this long.
+  /// stop(): SIGTERM to the child's group, then SIGKILL after this long to whatever of the group
+  /// still runs (also when its output has already ended); the stream completes after that.
   std::chrono::milliseconds stop_grace{5000};
   /// After the child exits, its pipes may stay open (a grandchild holds them): streaming ends
-  /// once they were silent this long, and the stream is marked truncated.
+  /// once they were silent this long, and the stream is marked truncated. While they are not
+  /// silent, they are followed (nothing is lost), unless max_drain says otherwise.
   std::chrono::milliseconds drain_timeout{500};
+  /// At most this long after the child's exit, reading stops even while a background process
+  /// still writes: the stream is marked truncated and a `truncated` event names max_drain. By
+  /// default there is no maximum: a writer that never pauses keeps the stream going.
+  std::optional<std::chrono::milliseconds> max_drain;
   /// Lines the output_queue keeps for consumers before dropping the oldest.
   std::size_t output_queue_lines = 10000;
   /// Shared runtime; a private one is created when empty.
@@ -101,10 +107,13 @@ public:
   void add_sink(std::shared_ptr<Sink> sink);
 
   /// Spawns the child (or starts reading the fd). Throws StartError naming the command and the
-  /// OS error (not found, not executable, bad cwd, out of fds); nothing is left running then.
+  /// OS error (not found, a script's interpreter not found, not executable, bad cwd, out of
+  /// fds, an fd that cannot be read); nothing is left running then.
   void start();
-  /// SIGTERM to the child's process group, SIGKILL after stop_grace; waits until every line
-  /// the child wrote reached every sink. Idempotent.
+  /// SIGTERM to the child's process group, SIGKILL after stop_grace if anything of the group
+  /// still runs (a grandchild that ignores SIGTERM, even one that closed its output); waits
+  /// until every line the child wrote reached every sink and the group is gone or was sent
+  /// SIGKILL. Idempotent.
   void stop();
   /// Like stop() without waiting.
   void request_stop();

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <future>
 #include <variant>
 
@@ -14,6 +15,8 @@
 #include <logstream/sinks/file_sink.hpp>
 
 #include "actors/detached.hpp"
+#include "loop/fd_source_reader.hpp"
+#include "loop/pipe_reader.hpp"
 
 namespace logstream {
 
@@ -118,29 +121,28 @@ void Stream::start_on_loop() {
 }
 
 void Stream::open_readers_on_loop() {
-  std::vector<std::pair<int, Source>> fds;
-  bool close_fds = true;
-  if (child_) {
-    fds.emplace_back(child_->stdout_fd(), Source::out);
-    if (child_->stderr_fd() >= 0) fds.emplace_back(child_->stderr_fd(), Source::err);
-  } else {
-    const auto& fd = std::get<FdSource>(config_.input);
-    fds.emplace_back(fd.fd, fd.source);
-    close_fds = fd.close_on_end;
+  if (!child_) {
+    // A caller's fd: on failure it stays theirs, open; nothing else was made.
+    readers_.push_back(open_fd_source(runtime_.loop(), std::get<FdSource>(config_.input), *this));
+    ++open_handles_;
+    ++open_sources_;
+    return;
   }
+  std::vector<std::pair<int, Source>> fds;
+  fds.emplace_back(child_->stdout_fd(), Source::out);
+  if (child_->stderr_fd() >= 0) fds.emplace_back(child_->stderr_fd(), Source::err);
   for (std::size_t i = 0; i < fds.size(); ++i) {
     try {
-      readers_.push_back(std::make_unique<PipeReader>(runtime_.loop(), fds[i].first, fds[i].second, *this, close_fds));
+      readers_.push_back(std::make_unique<PipeReader>(runtime_.loop(), fds[i].first, fds[i].second, *this));
       ++open_handles_;
       ++open_sources_;
     } catch (...) {
       // Nothing may be left half-started: the fds not yet owned by a reader, the readers made
       // so far, and the child (its exit callback closes its handle).
-      for (std::size_t j = i; j < fds.size(); ++j)
-        if (close_fds) ::close(fds[j].first);
+      for (std::size_t j = i; j < fds.size(); ++j) ::close(fds[j].first);
       input_finished_ = true;
       for (auto& reader : readers_) reader->close();
-      if (child_) child_->signal_group(SIGKILL);
+      child_->signal_group(SIGKILL);
       throw;
     }
   }
@@ -184,7 +186,7 @@ void Stream::on_end(Source source, int status) {
   maybe_finish_input_on_loop();
 }
 
-void Stream::end_source_on_loop(PipeReader& reader) {
+void Stream::end_source_on_loop(Reader& reader) {
   if (!reader.is_open()) return;
   reader.close();
   --open_sources_;
@@ -225,6 +227,7 @@ void Stream::release(std::size_t bytes) {
 
 void Stream::on_exit_on_loop(ExitStatus status) {
   exited_ = true;
+  exited_at_ = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mutex_);
     exit_status_ = status;
@@ -257,15 +260,25 @@ void Stream::arm_drain_on_loop() {
     ++open_handles_;
   }
   for (auto& reader : readers_) reader->take_recent_bytes();
-  drain_timer_->start(config_.options.drain_timeout, [this] {
+  // The drain looks every drain_timeout, and once more exactly at max_drain.
+  const auto& max_drain = config_.options.max_drain;
+  std::chrono::milliseconds delay = config_.options.drain_timeout;
+  if (max_drain && child_) {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(exited_at_ + *max_drain - std::chrono::steady_clock::now());
+    delay = std::clamp(left, std::chrono::milliseconds(0), delay);
+  }
+  drain_timer_->start(delay, [this] {
     if (input_finished_) return;
+    const auto& max_drain = config_.options.max_drain;
+    const bool over = max_drain && child_ && std::chrono::steady_clock::now() >= exited_at_ + *max_drain;
     std::size_t recent = 0;
     for (auto& reader : readers_) recent += reader->take_recent_bytes() + reader->unread_bytes();
     // Paused by backpressure: those bytes are owed to the sinks, wait for them. Still
     // flowing: a background process is writing, give it time, unless stop() was asked for.
     // Bytes waiting in the pipe count as flowing: on a starved machine the loop may not have
     // read for a whole timeout, and what the child wrote before it exited must not be cut.
-    if (paused_on_loop_ || (recent > 0 && !stop_requested_)) {
+    // Past max_drain, nothing is waited for.
+    if (!over && (paused_on_loop_ || (recent > 0 && !stop_requested_))) {
       arm_drain_on_loop();
       return;
     }
@@ -273,17 +286,24 @@ void Stream::arm_drain_on_loop() {
       std::lock_guard lock(mutex_);
       truncated_ = true;
     }
-    report(StreamEvent{.kind = EventKind::truncated,
-                       .message = fmt::format("the child exited but its output stayed open for {} ms "
-                                              "(a background process holds it): stopped reading",
-                                              config_.options.drain_timeout.count())});
+    const std::string message =
+        over ? fmt::format("the child exited but its output stayed open {} ms later "
+                           "(a background process holds it): stopped reading at max_drain",
+                           max_drain->count())
+            : fmt::format("the child exited but its output stayed open for {} ms "
+                          "(a background process holds it): stopped reading",
+                          config_.options.drain_timeout.count());
+    report(StreamEvent{.kind = EventKind::truncated, .message = message});
     for (auto& reader : readers_) end_source_on_loop(*reader);
     maybe_finish_input_on_loop();
   });
 }
 
 void Stream::close_loop_side_on_loop() {
-  if (grace_timer_) grace_timer_->close();
+  // The end of the output does not end the group: a member that ignored SIGTERM and let go of
+  // the pipes (or was cut off by the drain timeout) still gets its SIGKILL, and the stream
+  // completes after it. A group already gone is not waited for.
+  if (grace_timer_ && !(kill_pending_ && child_ && child_->group_alive())) grace_timer_->close();
   if (drain_timer_) drain_timer_->close();
   for (auto& reader : readers_) reader->close();
   if (open_handles_ == 0) on_handle_closed();
@@ -313,8 +333,11 @@ void Stream::stop_on_loop() {
       grace_timer_ = std::make_unique<LoopTimer>(runtime_.loop(), [this] { on_handle_closed(); });
       ++open_handles_;
     }
+    kill_pending_ = true;
     grace_timer_->start(config_.options.stop_grace, [this] {
+      kill_pending_ = false;
       if (child_) child_->signal_group(SIGKILL);
+      if (input_finished_) grace_timer_->close();  // the stream waited for this
     });
     if (exited_) arm_drain_on_loop();
     return;

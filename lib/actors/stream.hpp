@@ -16,7 +16,7 @@
 #include "actors/sink_actor.hpp"
 #include "actors/stream_context.hpp"
 #include "loop/child_process.hpp"
-#include "loop/pipe_reader.hpp"
+#include "loop/reader.hpp"
 #include "loop/timer.hpp"
 #include "runtime/runtime_impl.hpp"
 
@@ -76,7 +76,7 @@ private:
   void open_readers_on_loop();
   void stop_on_loop();
   void on_exit_on_loop(ExitStatus status);
-  void end_source_on_loop(PipeReader& reader);
+  void end_source_on_loop(Reader& reader);
   void maybe_finish_input_on_loop();
   void arm_drain_on_loop();
   void pause_on_loop();
@@ -96,15 +96,17 @@ private:
   // Loop side.
   Framer framer_;  // frames each read as it arrives
   std::unique_ptr<ChildProcess> child_;
-  std::vector<std::unique_ptr<PipeReader>> readers_;
+  std::vector<std::unique_ptr<Reader>> readers_;
   std::unique_ptr<LoopTimer> grace_timer_;
   std::unique_ptr<LoopTimer> drain_timer_;
   std::shared_ptr<Stream> keep_alive_;  // the loop side's reference, until its handles close
   int open_handles_ = 0;
   int open_sources_ = 0;
   bool exited_ = false;
+  std::chrono::steady_clock::time_point exited_at_{};  // for max_drain
   bool input_finished_ = false;
   bool stop_requested_ = false;
+  bool kill_pending_ = false;  // stop() asked; the grace timer has not sent SIGKILL yet
   bool paused_on_loop_ = false;
 
   // Backpressure, shared with the actors.

@@ -19,6 +19,8 @@
 
 #include <logstream/error.hpp>
 
+#include "loop/spawn_error.hpp"
+
 extern char** environ;
 
 namespace logstream {
@@ -48,8 +50,9 @@ std::vector<std::string> child_environment(const ProcessSpec& spec) {
     merged.emplace(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
   }
   for (const auto& [k, v] : spec.env) merged[k] = v;
-  // Python block-buffers stdout on a pipe: without this nothing streams until it exits.
-  if (!spec.env.count("PYTHONUNBUFFERED")) merged.insert_or_assign(std::string("PYTHONUNBUFFERED"), std::string("1"));
+  // Python block-buffers stdout on a pipe: without this nothing streams until it exits. A value
+  // the user set, in env or in our own environment, is theirs to keep.
+  merged.emplace("PYTHONUNBUFFERED", "1");
   std::vector<std::string> out;
   out.reserve(merged.size());
   for (const auto& [k, v] : merged) {
@@ -101,15 +104,6 @@ void make_pty(FdGuard& guard, int fds[2], const ProcessSpec& spec) {
   fds[1] = slave;
   guard.fds.push_back(master);
   guard.fds.push_back(slave);
-}
-
-std::string spawn_error(const ProcessSpec& spec, int rc) {
-  const std::string cmd = command_name(spec);
-  switch (rc) {
-    case UV_ENOENT: return fmt::format("cannot start '{}': command not found ({})", cmd, uv_strerror(rc));
-    case UV_EACCES: return fmt::format("cannot start '{}': not executable ({})", cmd, uv_strerror(rc));
-    default: return fmt::format("cannot start '{}': {}", cmd, uv_strerror(rc));
-  }
 }
 
 }  // namespace
@@ -191,6 +185,11 @@ ChildProcess::~ChildProcess() {
 
 void ChildProcess::signal_group(int signal) const noexcept {
   if (pid_ > 0) ::kill(-pid_, signal);
+}
+
+bool ChildProcess::group_alive() const noexcept {
+  // Signal 0 only asks; EPERM means a member exists that we may not signal.
+  return pid_ > 0 && (::kill(-pid_, 0) == 0 || errno == EPERM);
 }
 
 void ChildProcess::on_exit(uv_process_t* process, std::int64_t status, int term_signal) {

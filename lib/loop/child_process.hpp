@@ -33,6 +33,8 @@ public:
   bool exited() const noexcept { return exited_; }
   /// Sends `signal` to the child's whole process group (ESRCH once all are gone is fine).
   void signal_group(int signal) const noexcept;
+  /// Whether anything of the child's process group still exists (the child or what it spawned).
+  bool group_alive() const noexcept;
 
 private:
   struct Handle {

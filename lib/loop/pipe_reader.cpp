@@ -16,13 +16,10 @@
 #include <logstream/error.hpp>
 
 namespace logstream {
-namespace {
-constexpr std::size_t kCopySmallerThan = 8 * 1024;
-}
-
 PipeReader::PipeReader(uv_loop_t* loop, int fd, Source source, ReaderOwner& owner, bool close_fd)
     : source_(source), owner_(owner) {
   // uv_close closes the fd it watches: keep the caller's open by watching a duplicate.
+  const int original_fd = fd;
   if (!close_fd) fd = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (fd < 0)
     throw StartError(std::error_code(errno, std::generic_category()),
@@ -30,12 +27,18 @@ PipeReader::PipeReader(uv_loop_t* loop, int fd, Source source, ReaderOwner& owne
   handle_ = new uv_pipe_t{};
   uv_pipe_init(loop, handle_, 0);
   handle_->data = this;
+  fd_ = fd;
+  int pty_number = 0;
+  pty_master_ = ::ioctl(fd, TIOCGPTN, &pty_number) == 0;
   if (int rc = uv_pipe_open(handle_, fd); rc != 0) {
     // The handle is initialised: it must be closed through the loop like any other.
     uv_close(reinterpret_cast<uv_handle_t*>(handle_), [](uv_handle_t* h) { delete reinterpret_cast<uv_pipe_t*>(h); });
     handle_ = nullptr;
+    if (!close_fd) ::close(fd);  // our duplicate; the caller's fd is theirs
+    const int shown = close_fd ? fd : original_fd;
     throw StartError(std::error_code(-rc, std::generic_category()),
-                     fmt::format("cannot read fd {}: {}", fd, uv_strerror(rc)));
+                     rc == UV_EEXIST ? fmt::format("cannot read fd {}: another stream on this runtime reads it", shown)
+                                     : fmt::format("cannot read fd {}: {}", shown, uv_strerror(rc)));
   }
 }
 
@@ -44,13 +47,17 @@ PipeReader::~PipeReader() { close(); }
 void PipeReader::start() {
   if (!handle_ || !paused_) return;
   paused_ = false;
+  if (draining_) {
+    if (!in_drain_) drain_hung_up();  // within the drain loop, it simply goes on
+    return;
+  }
   uv_read_start(reinterpret_cast<uv_stream_t*>(handle_), &PipeReader::on_alloc, &PipeReader::on_read);
 }
 
 void PipeReader::pause() {
   if (!handle_ || paused_) return;
   paused_ = true;
-  uv_read_stop(reinterpret_cast<uv_stream_t*>(handle_));
+  if (!draining_) uv_read_stop(reinterpret_cast<uv_stream_t*>(handle_));
 }
 
 void PipeReader::close() {
@@ -101,25 +108,50 @@ void PipeReader::handle_read(ssize_t nread) {
     owner_.on_refused();
     return;
   }
+  if (nread == UV_EOF && pty_master_) {
+    // libuv 1.44 takes a PTY master's hang-up after a short read for the end (libuv #4992),
+    // while the terminal may still hold the child's last output.
+    draining_ = true;
+    drain_hung_up();
+    return;
+  }
   if (nread < 0) {
     pause();
     owner_.on_end(source_, static_cast<int>(nread));
     return;
   }
-  auto n = static_cast<std::size_t>(nread);
-  recent_bytes_ += n;
-  Chunk chunk;
-  chunk.source = source_;
-  chunk.arrival = std::chrono::steady_clock::now();
-  chunk.wall_time = std::chrono::system_clock::now();
-  if (n < kCopySmallerThan) {
-    chunk.bytes = ByteBuffer::copy_of(std::string_view(spare_.data(), n));
-  } else {
-    spare_.resize(n);
-    chunk.bytes = std::move(spare_);
-    spare_ = ByteBuffer();
+  deliver(static_cast<std::size_t>(nread));
+}
+
+void PipeReader::drain_hung_up() {
+  // Reads to the terminal's real end (EIO) through the same admission as libuv's reads. Once
+  // the slave side is closed, the kernel flushes what it still buffers into each read, so the
+  // non-blocking fd reports EIO, not EAGAIN, only when nothing is left: the drain is short
+  // (at most the terminal's buffers) and never waits.
+  in_drain_ = true;
+  while (handle_ && !paused_) {
+    if (!owner_.admit(kReadBytes)) {
+      owner_.on_refused();  // pauses: start() resumes the drain once memory is released
+      continue;
+    }
+    if (spare_.capacity() == 0) spare_ = ByteBuffer(kReadBytes);
+    const ssize_t n = ::read(fd_, spare_.data(), spare_.capacity());
+    if (n > 0) {
+      deliver(static_cast<std::size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    in_drain_ = false;
+    paused_ = true;
+    owner_.on_end(source_, UV_EOF);
+    return;
   }
-  owner_.on_chunk(std::move(chunk));
+  in_drain_ = false;
+}
+
+void PipeReader::deliver(std::size_t n) {
+  recent_bytes_ += n;
+  owner_.on_chunk(take_chunk(source_, spare_, n));
 }
 
 }  // namespace logstream

@@ -2,6 +2,10 @@
 // in the log file.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstdlib>
+
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
@@ -65,4 +69,27 @@ TEST_CASE("cli pty: tqdm-like CR updates are one line in the log file", "[cli][p
   const std::string kept = read_file(dir / "raw.log");
   CHECK(kept.find("\rstep  20%") != std::string::npos);
   CHECK(kept.find("5/5") != std::string::npos);
+}
+
+TEST_CASE("cli pty: every line reaches the log file, run after run", "[cli][pty]") {
+  // The tail was lost when libuv took the terminal's hang-up with a short read for the end.
+  const char* scale_text = std::getenv("LOGSTREAM_TEST_SCALE");
+  const int runs = std::max(2, static_cast<int>(20 * (scale_text ? std::atof(scale_text) : 1.0)));
+  TempDir dir;
+  for (const int count : {3000, 50000, 300000}) {
+    // What `test_child lines N` writes: "line 000000001 " and 16 x, numbered from 1.
+    std::string expected;
+    for (int i = 1; i <= count; ++i) expected += fmt::format("line {:09} xxxxxxxxxxxxxxxx\n", i);
+    for (int run = 0; run < runs; ++run) {
+      const std::string log = fmt::format("pty-{}-{}.log", count, run);
+      const CliResult r = run_cli(run_args({"--plain", "--quiet", "--pty", "--log", log}, {"lines", std::to_string(count)}),
+                                  CliOptions{.cwd = dir.path()});
+      INFO(count << " lines, run " << run + 1);
+      REQUIRE(r.status == 0);
+      const std::string kept = read_file(dir / log);
+      REQUIRE(kept.size() == expected.size());
+      REQUIRE(kept == expected);
+      std::filesystem::remove(dir / log);
+    }
+  }
 }

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include <limits.h>
 #include <unistd.h>
 
 namespace {
@@ -455,6 +456,52 @@ int mode_flood(Args args) {
   return 0;
 }
 
+// What our stdin is (the target of /proc/self/fd/0): "/dev/null", a pipe, or a stray fd.
+int mode_stdin_kind(Args) {
+  char target[PATH_MAX] = {};
+  const ssize_t n = ::readlink("/proc/self/fd/0", target, sizeof target - 1);
+  emit_format(1, "stdin {}\n", n < 0 ? std::string("closed") : std::string(target, static_cast<std::size_t>(n)));
+  return 0;
+}
+
+// A group member that outlives the child and ignores SIGTERM: only the group's SIGKILL ends it.
+// It closes its output (the stream ends with the child) unless told to keep it (the stream then
+// ends by the drain timeout). The grandchild announces its pid once SIGTERM is ignored.
+int mode_orphan_ignore_term(Args args) {
+  const bool keep_output = !args.empty() && std::string_view{args[0]} == "keep-output";
+  if (!args.empty() && !keep_output) fail(fmt::format("orphan-ignore-term takes only 'keep-output', got '{}'", args[0]));
+  const pid_t pid = ::fork();
+  if (pid < 0) fail(fmt::format("fork: {}", std::strerror(errno)));
+  if (pid == 0) {
+    std::signal(SIGTERM, SIG_IGN);
+    emit_format(1, "grandchild {} ready\n", ::getpid());
+    if (!keep_output) {
+      ::close(1);
+      ::close(2);
+    }
+    for (;;) ::pause();
+  }
+  for (;;) ::pause();  // SIGTERM ends the child itself
+}
+
+// The child exits at once; its grandchild keeps the pipe and writes a line every MS, COUNT lines
+// or until the reader goes away (the write then fails and it exits).
+int mode_orphan_writer(Args args) {
+  const std::uint64_t ms = arg_number(args, 0, "MS", 86'400'000);
+  const std::uint64_t count = args.size() > 1 ? arg_number(args, 1, "COUNT", UINT32_MAX) : UINT64_MAX;
+  const pid_t pid = ::fork();
+  if (pid < 0) fail(fmt::format("fork: {}", std::strerror(errno)));
+  if (pid == 0) {
+    for (std::uint64_t i = 1; i <= count; ++i) {
+      emit_format(1, "background {}\n", i);
+      if (i < count) sleep_ms(ms);
+    }
+    std::_Exit(0);
+  }
+  emit(1, "parent done\n");
+  return 0;
+}
+
 struct Mode {
   std::string_view name;
   std::string_view usage;
@@ -487,6 +534,9 @@ constexpr Mode modes[] = {
     {"kill-mid", "N", 1, 1, mode_kill_mid},
     {"close-stdout", "", 0, 0, mode_close_stdout},
     {"flood", "N", 1, 1, mode_flood},
+    {"stdin-kind", "", 0, 0, mode_stdin_kind},
+    {"orphan-ignore-term", "[keep-output]", 0, 1, mode_orphan_ignore_term},
+    {"orphan-writer", "MS [COUNT]", 1, 2, mode_orphan_writer},
 };
 
 [[noreturn]] void usage(std::string_view problem) {

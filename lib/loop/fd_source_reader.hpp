@@ -1,0 +1,19 @@
+// open_fd_source: the reader for a caller's fd, or a StartError saying why it cannot be read.
+#pragma once
+
+#include <memory>
+
+#include <uv.h>
+
+#include <logstream/process.hpp>
+
+#include "loop/reader.hpp"
+
+namespace logstream {
+
+/// Pipes, FIFOs, sockets and terminals are watched by libuv; regular files are read to their
+/// end. Anything else (a directory, /dev/null, /dev/zero, an invalid fd) throws StartError.
+/// On a throw the caller's fd is left open, whatever `close_on_end` says.
+std::unique_ptr<Reader> open_fd_source(uv_loop_t* loop, const FdSource& source, ReaderOwner& owner);
+
+}  // namespace logstream

@@ -1,0 +1,71 @@
+// FileReader: a regular file read in bounded steps from an idle handle, paused by backpressure.
+#include "loop/file_reader.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace logstream {
+
+FileReader::FileReader(uv_loop_t* loop, int fd, Source source, ReaderOwner& owner)
+    : idle_(new uv_idle_t{}), fd_(fd), source_(source), owner_(owner) {
+  uv_idle_init(loop, idle_);
+  idle_->data = this;
+}
+
+FileReader::~FileReader() { close(); }
+
+void FileReader::start() {
+  if (!idle_ || !paused_) return;
+  paused_ = false;
+  uv_idle_start(idle_, [](uv_idle_t* idle) { static_cast<FileReader*>(idle->data)->read_some(); });
+}
+
+void FileReader::pause() {
+  if (!idle_ || paused_) return;
+  paused_ = true;
+  uv_idle_stop(idle_);
+}
+
+void FileReader::close() {
+  if (!idle_) return;
+  uv_idle_stop(idle_);
+  paused_ = true;
+  ::close(fd_);
+  idle_->data = &owner_;
+  uv_close(reinterpret_cast<uv_handle_t*>(idle_), [](uv_handle_t* h) {
+    auto* owner = static_cast<ReaderOwner*>(h->data);
+    delete reinterpret_cast<uv_idle_t*>(h);
+    owner->on_handle_closed();
+  });
+  idle_ = nullptr;
+}
+
+std::size_t FileReader::take_recent_bytes() noexcept {
+  std::size_t n = recent_bytes_;
+  recent_bytes_ = 0;
+  return n;
+}
+
+void FileReader::read_some() {
+  for (int i = 0; i < kReadsPerTurn && idle_ && !paused_; ++i) {
+    if (!owner_.admit(kReadBytes)) {
+      owner_.on_refused();  // pauses; start() comes once memory is released
+      return;
+    }
+    if (spare_.capacity() == 0) spare_ = ByteBuffer(kReadBytes);
+    const ssize_t n = ::read(fd_, spare_.data(), spare_.capacity());
+    if (n > 0) {
+      recent_bytes_ += static_cast<std::size_t>(n);
+      owner_.on_chunk(take_chunk(source_, spare_, static_cast<std::size_t>(n)));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    const int status = n == 0 ? UV_EOF : uv_translate_sys_error(errno);
+    pause();
+    owner_.on_end(source_, status);
+    return;
+  }
+}
+
+}  // namespace logstream

@@ -1,0 +1,45 @@
+// FileReader: reads a regular file to its end on the loop thread, a bounded amount per turn.
+#pragma once
+
+#include <uv.h>
+
+#include "loop/reader.hpp"
+
+namespace logstream {
+
+/// epoll cannot watch a regular file (it is always "ready"), so libuv cannot read one: a
+/// uv_idle_t reads a few buffers each loop turn instead, while not paused, through the same
+/// admission and chunks as a pipe. A regular file's read() does not wait for a writer, so the
+/// loop is held at most for those few buffers. Loop thread only.
+class FileReader final : public Reader {
+public:
+  /// Takes ownership of `fd` (a regular file), read from its current offset to its end.
+  FileReader(uv_loop_t* loop, int fd, Source source, ReaderOwner& owner);
+  ~FileReader() override;
+  FileReader(const FileReader&) = delete;
+  FileReader& operator=(const FileReader&) = delete;
+
+  void start() override;
+  void pause() override;
+  bool is_open() const noexcept override { return idle_ != nullptr; }
+  void close() override;
+  Source source() const noexcept override { return source_; }
+  std::size_t take_recent_bytes() noexcept override;
+  std::size_t unread_bytes() const noexcept override { return 0; }
+
+  /// Buffers read per loop turn at most: the other handles' turn comes soon.
+  static constexpr int kReadsPerTurn = 4;
+
+private:
+  void read_some();
+
+  uv_idle_t* idle_;
+  int fd_;
+  Source source_;
+  ReaderOwner& owner_;
+  ByteBuffer spare_;
+  bool paused_ = true;
+  std::size_t recent_bytes_ = 0;
+};
+
+}  // namespace logstream

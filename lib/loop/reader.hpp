@@ -1,0 +1,49 @@
+// Reader: what the stream asks of one input on the loop thread, whatever kind of fd it reads.
+#pragma once
+
+#include <cstddef>
+
+#include <logstream/line_batch.hpp>
+
+namespace logstream {
+
+/// What a reader reports to; every call is on the loop thread.
+class ReaderOwner {
+public:
+  virtual ~ReaderOwner() = default;
+  /// May a buffer of `bytes` be filled? Called from libuv's alloc callback: must not stop
+  /// reading there (uv_read_stop would clear the read callback libuv is about to call).
+  virtual bool admit(std::size_t bytes) = 0;
+  /// A read was refused by admit(): pause reading until memory is released.
+  virtual void on_refused() = 0;
+  virtual void on_chunk(Chunk chunk) = 0;
+  /// EOF, or a read error (a PTY master reports EIO once the child is gone: that is EOF too).
+  virtual void on_end(Source source, int status) = 0;
+  /// The handle is closed and freed.
+  virtual void on_handle_closed() = 0;
+};
+
+/// One input of a stream. Loop thread only. A reader starts paused.
+class Reader {
+public:
+  virtual ~Reader() = default;
+  virtual void start() = 0;
+  virtual void pause() = 0;
+  virtual bool is_open() const noexcept = 0;
+  /// Stops reading and closes the handle (no on_end); on_handle_closed follows.
+  virtual void close() = 0;
+  virtual Source source() const noexcept = 0;
+  /// Bytes read since the last call (the drain timer asks whether data still flows).
+  virtual std::size_t take_recent_bytes() noexcept = 0;
+  /// Bytes waiting in the fd, not yet read (0 when closed or unknown).
+  virtual std::size_t unread_bytes() const noexcept = 0;
+
+  /// One read's buffer; small reads are copied out so the big buffer is reused.
+  static constexpr std::size_t kReadBytes = 64 * 1024;
+};
+
+/// The chunk of `n` bytes just read into `spare` (a buffer of kReadBytes): small reads are
+/// copied out and `spare` is kept, big ones take it (and `spare` is left empty).
+Chunk take_chunk(Source source, ByteBuffer& spare, std::size_t n);
+
+}  // namespace logstream

@@ -1,0 +1,65 @@
+// stop(): SIGTERM to the child's group, then SIGKILL after stop_grace to whatever of the group
+// still runs, however the stream itself ended meanwhile.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+
+#include <atomic>
+#include <string>
+
+#include <logstream/logstream.hpp>
+
+#include "pid_watch.hpp"
+#include "process_support.hpp"
+
+using namespace logstream;
+using namespace logstream::test;
+using namespace std::chrono_literals;
+
+TEST_CASE("stop: a group member that ignores SIGTERM is killed after the grace period", "[stop]") {
+  // Either the stream ends with the child (the grandchild closed its output), or the drain
+  // timeout ends it (the grandchild holds the output, silent): both used to cancel the SIGKILL.
+  const bool keep_output = GENERATE(false, true);
+  INFO((keep_output ? "the grandchild holds the output" : "the grandchild closed its output"));
+  StreamerOptions options;
+  options.stop_grace = 1000ms;
+  options.drain_timeout = 100ms;
+  Condition ready;
+  std::atomic<int> grandchild{0};
+  ProcessSpec spec = keep_output ? child({"orphan-ignore-term", "keep-output"}) : child({"orphan-ignore-term"});
+  Streamer s(spec, {}, options);
+  s.on_new_line = [&](const Line& line) {
+    // "grandchild <pid> ready", written once it ignores SIGTERM
+    if (!line.text.starts_with("grandchild ")) return;
+    grandchild = std::stoi(std::string(line.text.substr(11)));
+    ready.signal();
+  };
+  s.start();
+  REQUIRE(ready.wait_for(10s, [&] { return grandchild.load() > 0; }));
+  const PidWatch watch(grandchild.load());
+  REQUIRE(watch.valid());
+  const auto t0 = std::chrono::steady_clock::now();
+  s.stop();
+  CHECK(s.get_process_returncode() == -SIGTERM);
+  CHECK(s.is_complete());
+  CHECK(watch.ended(10s));
+  CHECK(std::chrono::steady_clock::now() - t0 >= options.stop_grace);  // SIGTERM was given its time
+}
+
+TEST_CASE("stop: a group that is gone by the end of the stream is not waited for", "[stop]") {
+  StreamerOptions options;
+  options.stop_grace = 30s;
+  Condition ready;
+  std::atomic<bool> started{false};
+  Streamer s(child({"sleep", "60000"}), {}, options);
+  s.on_new_line = [&](const Line&) {
+    started = true;
+    ready.signal();
+  };
+  s.start();
+  REQUIRE(ready.wait_for(10s, [&] { return started.load(); }));
+  const auto t0 = std::chrono::steady_clock::now();
+  s.stop();
+  CHECK(s.get_process_returncode() == -SIGTERM);
+  CHECK(std::chrono::steady_clock::now() - t0 < 20s);
+}
