@@ -18,7 +18,8 @@ private:
   std::error_code code_;
 };
 
-/// A Streamer used out of order (start() twice, add_sink() after start()).
+/// A Streamer used out of order (start() twice, add_sink() after start()), or started with
+/// options it cannot work with (max_inflight_bytes below two reads).
 class UsageError : public std::logic_error {
 public:
   using std::logic_error::logic_error;

@@ -27,7 +27,7 @@
 namespace logstream {
 
 struct StreamerOptions {
-  /// Lines kept for get_logs (the seed's circular buffer).
+  /// Lines kept for get_logs (the seed's circular buffer); 0 counts as 1.
   std::size_t buffer_lines = 500;
   std::size_t buffer_max_bytes = 8 << 20;
   FramingOptions framing{};
@@ -36,8 +36,10 @@ struct StreamerOptions {
   /// Bytes read from the pipes whose lines have not yet passed every lossless sink. At the
   /// bound the pipes are no longer read, so the child blocks in write(): memory stays bounded
   /// (by this plus the per-line index, at most 16 bytes a line) and nothing is dropped.
+  /// At least 128 KiB (two 64 KiB reads): start() throws UsageError below that.
   std::size_t max_inflight_bytes = 4 << 20;
-  /// Bytes a drop_oldest sink may have queued before its oldest batches are dropped.
+  /// Bytes a drop_oldest sink may have queued before its oldest batches are dropped; two
+  /// batches are kept at least, whatever this says.
   std::size_t drop_queue_bytes = 1 << 20;
   /// stop(): SIGTERM to the child's group, then SIGKILL after this long to whatever of the group
   /// still runs (also when its output has already ended); the stream completes after that.

@@ -53,7 +53,19 @@ void Stream::build_pipeline() {
 
 void Stream::start() {
   if (started_.exchange(true)) throw UsageError("start() was already called");
-  build_pipeline();  // may throw (an invalid rule): nothing runs yet
+  // Reading resumes once in-flight bytes fall to half the bound, and a read needs room for a
+  // whole buffer: below two buffers no read is ever admitted and the loop would spin.
+  constexpr std::size_t min_inflight = 2 * Reader::kReadBytes;
+  try {
+    if (config_.options.max_inflight_bytes < min_inflight)
+      throw UsageError(fmt::format("StreamerOptions::max_inflight_bytes is {}: it must be at least {} (two reads)",
+                                   config_.options.max_inflight_bytes, min_inflight));
+    build_pipeline();  // may throw (an invalid rule): nothing runs yet
+  } catch (...) {
+    std::lock_guard lock(mutex_);
+    done_ = true;  // complete: nothing to stop or wait for
+    throw;
+  }
   if (runtime_.on_loop_thread()) {
     start_on_loop();
     return;

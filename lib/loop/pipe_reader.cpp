@@ -7,7 +7,6 @@
 
 #include <cerrno>
 
-#include <chrono>
 #include <cstring>
 #include <system_error>
 
@@ -16,6 +15,7 @@
 #include <logstream/error.hpp>
 
 namespace logstream {
+
 PipeReader::PipeReader(uv_loop_t* loop, int fd, Source source, ReaderOwner& owner, bool close_fd)
     : source_(source), owner_(owner) {
   // uv_close closes the fd it watches: keep the caller's open by watching a duplicate.

@@ -17,6 +17,12 @@ using namespace logstream::test;
 
 namespace {
 
+ProcessSpec command(const std::string& argv0) {
+  ProcessSpec spec;
+  spec.argv = {argv0};
+  return spec;
+}
+
 std::string write_script(const TempDir& dir, const std::string& name, const std::string& text) {
   const std::string path = dir.file(name);
   std::ofstream(path) << text;
@@ -44,20 +50,20 @@ TEST_CASE("start errors: a script whose interpreter is missing names the interpr
   const TempDir tmp;
   const std::string script = write_script(tmp, "train.py", "#!/nonexistent/python -u\nprint('hi')\n");
   SECTION("by its path") {
-    const StartError e = start_error(ProcessSpec{{script}});
+    const StartError e = start_error(command(script));
     CHECK_THAT(std::string(e.what()), Catch::Contains("bad interpreter '/nonexistent/python'"));
     CHECK_THAT(std::string(e.what()), Catch::Contains(script));
     CHECK_THAT(std::string(e.what()), !Catch::Contains("not found"));
     CHECK(e.code().value() == ENOENT);  // still "not found" to whoever maps codes (the command: 127)
   }
   SECTION("found through PATH") {
-    ProcessSpec spec{{"train.py"}};
+    ProcessSpec spec = command("train.py");
     spec.env["PATH"] = tmp.path().string();
     const StartError e = start_error(spec);
     CHECK_THAT(std::string(e.what()), Catch::Contains("bad interpreter '/nonexistent/python'"));
   }
   SECTION("relative to the working directory") {
-    ProcessSpec spec{{"./train.py"}};
+    ProcessSpec spec = command("./train.py");
     spec.cwd = tmp.path().string();
     const StartError e = start_error(spec);
     CHECK_THAT(std::string(e.what()), Catch::Contains("bad interpreter '/nonexistent/python'"));
@@ -66,7 +72,7 @@ TEST_CASE("start errors: a script whose interpreter is missing names the interpr
 
 TEST_CASE("start errors: a missing command is still reported as not found", "[start_errors]") {
   const TempDir tmp;
-  ProcessSpec spec{{"logstream-no-such-command-xyz"}};
+  ProcessSpec spec = command("logstream-no-such-command-xyz");
   spec.env["PATH"] = tmp.path().string();
   const StartError e = start_error(spec);
   CHECK_THAT(std::string(e.what()), Catch::Contains("command not found"));

@@ -14,7 +14,7 @@ namespace logstream::test {
 /// kills the process if it still runs, so a failed test leaves nothing behind.
 class PidWatch {
 public:
-  explicit PidWatch(int pid) : pid_(pid), fd_(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))) {}
+  explicit PidWatch(int pid) : fd_(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))) {}
   ~PidWatch() {
     if (fd_ < 0) return;
     if (!ended(std::chrono::milliseconds(0))) ::syscall(SYS_pidfd_send_signal, fd_, SIGKILL, nullptr, 0);
@@ -31,7 +31,6 @@ public:
   }
 
 private:
-  int pid_;
   int fd_;
 };
 
