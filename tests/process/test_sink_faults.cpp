@@ -143,45 +143,48 @@ TEST_CASE("sink faults: a console on a non-blocking pipe waits for its reader an
 
 namespace {
 
+/// What a stuck sink waits for. Shared: an abandoned sink's thread may wake after the test ended.
+struct Gate {
+  Condition cond;
+  std::atomic<bool> open{false};
+};
+
 /// A drop_oldest sink whose write() does not return until the test opens the gate: a live
 /// view whose terminal hung.
 class StuckSink : public Sink {
 public:
-  explicit StuckSink(Condition& gate, std::atomic<bool>& open) : gate_(gate), open_(open) {}
+  explicit StuckSink(std::shared_ptr<Gate> gate) : gate_(std::move(gate)) {}
   void write(const LineBatch&) override {
     ++entered;
-    gate_.signal();
-    gate_.wait_for(120s, [&] { return open_.load(); });
+    gate_->cond.signal();
+    gate_->cond.wait_for(120s, [&] { return gate_->open.load(); });
   }
   OverflowPolicy overflow() const override { return OverflowPolicy::drop_oldest; }
   std::string name() const override { return "stuck"; }
   std::atomic<int> entered{0};
 
 private:
-  Condition& gate_;
-  std::atomic<bool>& open_;
+  std::shared_ptr<Gate> gate_;
 };
 
 /// Opens the gate when the test ends or after a deadline, so a library that waits on a stuck
 /// sink fails the test instead of hanging it.
 class GateKeeper {
 public:
-  GateKeeper(Condition& gate, std::atomic<bool>& open) : gate_(gate), open_(open) {
-    thread_ = std::thread([this] {
-      gate_.wait_for(30s, [&] { return done_.load(); });
-      open_ = true;
-      gate_.signal();
-    });
-  }
+  explicit GateKeeper(std::shared_ptr<Gate> gate)
+      : gate_(std::move(gate)), thread_([this] {
+          gate_->cond.wait_for(30s, [&] { return done_.load(); });
+          gate_->open = true;
+          gate_->cond.signal();
+        }) {}
   ~GateKeeper() {
     done_ = true;
-    gate_.signal();
+    gate_->cond.signal();
     thread_.join();
   }
 
 private:
-  Condition& gate_;
-  std::atomic<bool>& open_;
+  std::shared_ptr<Gate> gate_;
   std::atomic<bool> done_{false};
   std::thread thread_;
 };
@@ -189,48 +192,46 @@ private:
 }  // namespace
 
 TEST_CASE("sink faults: two stuck drop_oldest sinks leave the workers to the other streams", "[sink_faults]") {
-  Condition gate;
-  std::atomic<bool> open{false};
-  GateKeeper keeper(gate, open);
+  auto gate = std::make_shared<Gate>();
+  GateKeeper keeper(gate);
   auto runtime = std::make_shared<Runtime>();
   StreamerOptions options;
   options.runtime = runtime;
-  auto first = std::make_shared<StuckSink>(gate, open);
-  auto second = std::make_shared<StuckSink>(gate, open);
+  auto first = std::make_shared<StuckSink>(gate);
+  auto second = std::make_shared<StuckSink>(gate);
   Streamer a(child({"lines", "1000"}), {}, options);
   a.add_sink(first);
   a.add_sink(second);
   a.start();
-  REQUIRE(gate.wait_for(30s, [&] { return first->entered > 0 && second->entered > 0; }));
+  REQUIRE(gate->cond.wait_for(30s, [&] { return first->entered > 0 && second->entered > 0; }));
   auto counter = std::make_shared<CountingSink>();
   Streamer b(child({"lines", "20000"}), {}, options);
   b.add_sink(counter);
   b.start();
   const bool b_completed = b.wait_for_completion(20s);
-  const bool still_stuck = !open.load();
+  const bool still_stuck = !gate->open.load();
   CHECK(b_completed);
   CHECK(still_stuck);
   CHECK(counter->lines(Source::out) == 20000);
 }
 
 TEST_CASE("sink faults: a stuck drop_oldest sink is abandoned; stop() and completion do not wait for it", "[sink_faults]") {
-  Condition gate;
-  std::atomic<bool> open{false};
-  GateKeeper keeper(gate, open);
+  auto gate = std::make_shared<Gate>();
+  GateKeeper keeper(gate);
   Events events;
   StreamerOptions options;
   options.drain_timeout = 200ms;
-  auto stuck = std::make_shared<StuckSink>(gate, open);
+  auto stuck = std::make_shared<StuckSink>(gate);
   auto counter = std::make_shared<CountingSink>();
   Streamer s(child({"slow", "100000", "1"}), {}, options);
   s.add_sink(stuck);
   s.add_sink(counter);
   s.on_event = std::ref(events);
   s.start();
-  REQUIRE(gate.wait_for(30s, [&] { return stuck->entered > 0; }));
+  REQUIRE(gate->cond.wait_for(30s, [&] { return stuck->entered > 0; }));
   s.stop();  // the child ends at once; the sink stays stuck
   const bool completed = s.is_complete();
-  const bool still_stuck = !open.load();
+  const bool still_stuck = !gate->open.load();
   CHECK(completed);
   CHECK(still_stuck);
   CHECK(events.count(EventKind::sink_error) == 1);
@@ -238,20 +239,19 @@ TEST_CASE("sink faults: a stuck drop_oldest sink is abandoned; stop() and comple
 }
 
 TEST_CASE("sink faults: a drop_oldest sink never holds back its stream whatever it queues", "[sink_faults]") {
-  Condition gate;
-  std::atomic<bool> open{false};
-  GateKeeper keeper(gate, open);
+  auto gate = std::make_shared<Gate>();
+  GateKeeper keeper(gate);
   StreamerOptions options;
   options.max_inflight_bytes = 1 << 20;
   options.drop_queue_bytes = 8 << 20;  // more than the in-flight budget
-  auto stuck = std::make_shared<StuckSink>(gate, open);
+  auto stuck = std::make_shared<StuckSink>(gate);
   auto counter = std::make_shared<CountingSink>();
   Streamer s(child({"lines", "200000"}), {}, options);  // 6.4 MB
   s.add_sink(stuck);
   s.add_sink(counter);
   s.start();
   const bool completed = s.wait_for_completion(20s);
-  const bool still_stuck = !open.load();
+  const bool still_stuck = !gate->open.load();
   CHECK(completed);
   CHECK(still_stuck);
   CHECK(counter->lines(Source::out) == 200000);
