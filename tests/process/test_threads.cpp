@@ -4,6 +4,7 @@
 
 #include <uv.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -57,14 +58,53 @@ std::unique_ptr<Streamer> every_callback(std::shared_ptr<Runtime> runtime, Seen&
   return s;
 }
 
+/// A drop_oldest sink whose first write waits until every line went past the other sinks:
+/// the batches queued meanwhile are dropped, so its next batch comes after a gap.
+class GapSink : public Sink {
+public:
+  explicit GapSink(std::uint64_t lines) : lines_(lines) {}
+  void write(const LineBatch&) override {
+    if (writes_++ == 0) seen.wait_for(10s, [&] { return last.load() >= lines_; });
+  }
+  OverflowPolicy overflow() const override { return OverflowPolicy::drop_oldest; }
+  std::string name() const override { return "gap"; }
+  Condition seen;
+  std::atomic<std::uint64_t> last{0};
+
+private:
+  std::uint64_t lines_;
+  int writes_ = 0;
+};
+
+/// A stream that produces a gap event.
+std::unique_ptr<Streamer> with_gap(std::shared_ptr<Runtime> runtime, Seen& seen) {
+  constexpr std::uint64_t kLines = 20000;
+  StreamerOptions options;
+  options.runtime = std::move(runtime);
+  options.drop_queue_bytes = 1;  // only the newest batch waits
+  auto s = std::make_unique<Streamer>(child({"lines", std::to_string(kLines)}), std::filesystem::path{}, options);
+  auto gap = std::make_shared<GapSink>(kLines);
+  s->add_sink(gap);
+  s->on_new_line = [gap](const Line& line) {
+    gap->last = line.seq;
+    gap->seen.signal();
+  };
+  s->on_event = [&seen](const StreamEvent& e) {
+    if (e.kind == EventKind::gap) seen.record("gap");
+  };
+  return s;
+}
+
 const std::vector<std::string> kKinds = {"line", "progress", "sink_error", "callback_error", "exited", "truncated",
-                                         "complete"};
+                                         "gap", "complete"};
 
 void check_every_kind_seen(Seen& seen) {
   std::lock_guard lock(seen.mutex);
   for (const auto& kind : kKinds) CHECK(seen.threads.count(kind) == 1);
   REQUIRE_FALSE(seen.order.empty());
-  CHECK(seen.order.back() == "complete");  // after every event and line
+  // on_complete after every event and line of its stream (the gap comes from another one).
+  auto last = std::find_if(seen.order.rbegin(), seen.order.rend(), [](auto& k) { return k != "gap"; });
+  CHECK(*last == "complete");
 }
 
 }  // namespace
@@ -84,8 +124,11 @@ TEST_CASE("threads: no callback of an own-loop runtime runs on its I/O thread", 
     Seen seen;
     std::atomic<bool> completed{false};
     auto s = every_callback(runtime, seen, completed);
+    auto g = with_gap(runtime, seen);
     s->start();
+    g->start();
     REQUIRE(s->wait_for_completion(30s));
+    REQUIRE(g->wait_for_completion(30s));
     CHECK(completed.load());  // wait_for_completion returns after on_complete
     check_every_kind_seen(seen);
     std::lock_guard lock(seen.mutex);
@@ -107,8 +150,11 @@ TEST_CASE("threads: on a host loop callbacks run on its workers and only without
       Seen seen;
       std::atomic<bool> completed{false};
       auto s = every_callback(runtime, seen, completed);
+      auto g = with_gap(runtime, seen);
       s->start();
-      uv_run(&loop, UV_RUN_DEFAULT);  // returns once the stream is complete
+      g->start();
+      uv_run(&loop, UV_RUN_DEFAULT);  // returns once both streams are complete
+      CHECK(g->is_complete());
       CHECK(completed.load());
       CHECK(s->is_complete());
       check_every_kind_seen(seen);
