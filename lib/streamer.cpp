@@ -13,6 +13,7 @@ struct Streamer::Pending {
   StreamerOptions options;
   std::vector<std::shared_ptr<Sink>> sinks;
   bool output_queue_used = false;
+  bool start_called = false;
 };
 
 Streamer::Streamer(ProcessSpec spec, std::filesystem::path log_file, StreamerOptions options)
@@ -23,78 +24,123 @@ Streamer::Streamer(FdSource fd, std::filesystem::path log_file, StreamerOptions 
 
 Streamer::Streamer(Input input, std::filesystem::path log_file, StreamerOptions options)
     : runtime_(options.runtime ? options.runtime : std::make_shared<Runtime>()),
-      output_queue_(std::make_shared<OutputQueue>(options.output_queue_lines)),
+      output_queue_(std::make_shared<OutputQueue>(options.output_queue_lines, options.output_queue_bytes)),
       metrics_(std::make_shared<MetricStore>(options.extraction.metrics_options)),
-      pending_(std::make_unique<Pending>(Pending{std::move(input), std::move(log_file), std::move(options), {}, false})) {
+      pending_(std::make_unique<Pending>(Pending{std::move(input), std::move(log_file), std::move(options), {}, false, false})) {
 }
 
 Streamer::~Streamer() {
-  if (stream_ && !stream_->complete()) {
-    if (runtime_->on_runtime_thread()) stream_->request_stop();
-    else stop();
+  if (auto stream = current(); stream && !stream->complete()) {
+    stream->request_stop();
+    // From a callback (or a host loop's thread) nothing may wait: the stream finishes on its
+    // own, and the runtime waits for it before it goes.
+    if (!runtime_->on_runtime_thread()) stream->wait(std::nullopt);
   }
-  stream_.reset();
+  output_queue_->close();  // a consumer in pop() is let go (a failed start fed nothing)
+  {
+    std::lock_guard lock(stream_mutex_);
+    stream_.reset();
+  }
   runtime_.reset();
 }
 
+std::shared_ptr<Stream> Streamer::current() const {
+  std::lock_guard lock(stream_mutex_);
+  return stream_;
+}
+
 void Streamer::add_sink(std::shared_ptr<Sink> sink) {
-  if (stream_) throw UsageError("add_sink() must come before start()");
+  std::lock_guard lock(stream_mutex_);
+  if (pending_->start_called) throw UsageError("add_sink() must come before start()");
   pending_->sinks.push_back(std::move(sink));
 }
 
-OutputQueue& Streamer::output_queue() noexcept {
+OutputQueue& Streamer::output_queue() {
+  std::lock_guard lock(stream_mutex_);
+  if (pending_->start_called && !pending_->output_queue_used)
+    throw UsageError("output_queue() must be called before start(): the queue is fed only when asked for");
   pending_->output_queue_used = true;
   return *output_queue_;
 }
 
 void Streamer::start() {
-  if (stream_) throw UsageError("start() was already called");
-  StreamConfig config{pending_->input,
-                      pending_->log_file,
-                      pending_->options,
-                      pending_->sinks,
-                      pending_->output_queue_used ? output_queue_ : nullptr,
-                      metrics_,
-                      on_new_line,
-                      on_progress_update,
-                      on_event,
-                      on_complete};
-  config.options.runtime.reset();  // the Streamer holds the runtime; the stream must not
-  stream_ = std::make_shared<Stream>(runtime_->impl(), std::move(config));
-  stream_->start();
+  StreamConfig config;
+  {
+    std::lock_guard lock(stream_mutex_);
+    if (pending_->start_called) throw UsageError("start() was already called");
+    pending_->start_called = true;
+    config = StreamConfig{pending_->input,
+                          pending_->log_file,
+                          pending_->options,
+                          pending_->sinks,
+                          pending_->output_queue_used ? output_queue_ : nullptr,
+                          metrics_,
+                          on_new_line,
+                          on_progress_update,
+                          on_event,
+                          on_complete};
+  }
+  config.options.runtime.reset();  // the Streamer holds the runtime; the runtime waits for the stream
+  try {
+    auto stream = std::make_shared<Stream>(runtime_->impl(), std::move(config));
+    stream->build();  // StartError for a sink that cannot even say its name: nothing runs yet
+    {
+      // Published built, so a query racing start() sees either nothing or a whole pipeline.
+      std::lock_guard lock(stream_mutex_);
+      stream_ = stream;
+    }
+    stream->start();
+  } catch (...) {
+    output_queue_->close();  // nothing will feed it
+    throw;
+  }
 }
 
 void Streamer::stop() {
-  if (!stream_) return;
-  stream_->request_stop();
-  stream_->wait(std::nullopt);
+  auto stream = current();
+  if (!stream) return;
+  stream->request_stop();
+  stream->wait(std::nullopt);
 }
 
 void Streamer::request_stop() {
-  if (stream_) stream_->request_stop();
+  if (auto stream = current()) stream->request_stop();
 }
 
 bool Streamer::wait_for_completion(std::optional<std::chrono::milliseconds> timeout) {
-  return stream_ ? stream_->wait(timeout) : false;
+  auto stream = current();
+  return stream ? stream->wait(timeout) : false;
 }
 
-bool Streamer::is_complete() const { return stream_ && stream_->complete(); }
+bool Streamer::is_complete() const {
+  auto stream = current();
+  return stream && stream->complete();
+}
 
 std::vector<std::string> Streamer::get_logs(std::optional<std::size_t> num_lines) const {
-  return stream_ ? stream_->buffer().texts(num_lines) : std::vector<std::string>{};
+  auto stream = current();
+  return stream ? stream->buffer().texts(num_lines) : std::vector<std::string>{};
 }
 
 std::string Streamer::get_all_logs_str(std::optional<std::size_t> num_lines) const {
-  return stream_ ? stream_->buffer().joined(num_lines) : std::string{};
+  auto stream = current();
+  return stream ? stream->buffer().joined(num_lines) : std::string{};
 }
 
 std::vector<OwnedLine> Streamer::get_entries(std::optional<std::size_t> num_lines) const {
-  return stream_ ? stream_->buffer().lines(num_lines) : std::vector<OwnedLine>{};
+  auto stream = current();
+  return stream ? stream->buffer().lines(num_lines) : std::vector<OwnedLine>{};
 }
 
-TrainingProgress Streamer::get_progress() const { return stream_ ? stream_->progress() : TrainingProgress{}; }
+TrainingProgress Streamer::get_progress() const {
+  auto stream = current();
+  return stream ? stream->progress() : TrainingProgress{};
+}
 
-bool Streamer::is_process_running() const { return stream_ && stream_->running(); }
+bool Streamer::is_process_running() const {
+  auto stream = current();
+  return stream && stream->running();
+}
 
 std::optional<int> Streamer::get_process_returncode() const {
   auto status = exit_status();
@@ -102,14 +148,24 @@ std::optional<int> Streamer::get_process_returncode() const {
   return status->returncode();
 }
 
-std::optional<ExitStatus> Streamer::exit_status() const { return stream_ ? stream_->exit_status() : std::nullopt; }
-
-std::optional<int> Streamer::pid() const { return stream_ ? stream_->pid() : std::nullopt; }
-
-std::chrono::system_clock::time_point Streamer::start_time() const {
-  return stream_ ? stream_->start_time() : std::chrono::system_clock::time_point{};
+std::optional<ExitStatus> Streamer::exit_status() const {
+  auto stream = current();
+  return stream ? stream->exit_status() : std::nullopt;
 }
 
-StreamStats Streamer::stats() const { return stream_ ? stream_->stats() : StreamStats{}; }
+std::optional<int> Streamer::pid() const {
+  auto stream = current();
+  return stream ? stream->pid() : std::nullopt;
+}
+
+std::chrono::system_clock::time_point Streamer::start_time() const {
+  auto stream = current();
+  return stream ? stream->start_time() : std::chrono::system_clock::time_point{};
+}
+
+StreamStats Streamer::stats() const {
+  auto stream = current();
+  return stream ? stream->stats() : StreamStats{};
+}
 
 }  // namespace logstream

@@ -21,8 +21,12 @@ struct GapEvent {
 
 /// A destination for lines. Each sink is driven by its own actor: open(), then write() for every
 /// batch in sequence order, then close(); never two calls at once, always from a runtime worker
-/// thread (or the host loop's thread for an embedded runtime). Throwing from any hook is allowed:
-/// the error becomes a `sink_error` event and the stream goes on.
+/// thread (or the host loop's thread for an embedded runtime). Throwing from a hook is allowed:
+/// the sink is retired (no further hook is called, not even close()), one `sink_error` event
+/// names it, its remaining lines are counted in `SinkStats::failed_lines`, and the stream and
+/// the other sinks go on. The exception is CallbackError (a CallbackSink's user function
+/// threw): a `callback_error` event, and the sink goes on. name() and overflow() are asked once,
+/// in start(): if either throws, start() throws StartError (EINVAL) and nothing runs.
 class Sink {
 public:
   virtual ~Sink() = default;

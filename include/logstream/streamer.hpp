@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <variant>
@@ -38,22 +39,27 @@ struct StreamerOptions {
   /// (by this plus the per-line index, at most 16 bytes a line) and nothing is dropped.
   /// At least 128 KiB (two 64 KiB reads): start() throws UsageError below that.
   std::size_t max_inflight_bytes = 4 << 20;
-  /// Bytes a drop_oldest sink may have queued before its oldest batches are dropped; two
-  /// batches are kept at least, whatever this says.
+  /// Bytes a drop_oldest sink may have queued before its oldest batches are dropped (the newest
+  /// batch is always kept). They are not counted in max_inflight_bytes: a lossy sink never
+  /// holds back reading.
   std::size_t drop_queue_bytes = 1 << 20;
   /// stop(): SIGTERM to the child's group, then SIGKILL after this long to whatever of the group
   /// still runs (also when its output has already ended); the stream completes after that.
   std::chrono::milliseconds stop_grace{5000};
   /// After the child exits, its pipes may stay open (a grandchild holds them): streaming ends
   /// once they were silent this long, and the stream is marked truncated. While they are not
-  /// silent, they are followed (nothing is lost), unless max_drain says otherwise.
+  /// silent, they are followed (nothing is lost), unless max_drain says otherwise. Once the
+  /// input ended, a drop_oldest sink that stays inside one hook this long is abandoned (a
+  /// sink_error event; its queued lines count as failed): completion and stop() do not wait for
+  /// it longer.
   std::chrono::milliseconds drain_timeout{500};
   /// At most this long after the child's exit, reading stops even while a background process
   /// still writes: the stream is marked truncated and a `truncated` event names max_drain. By
   /// default there is no maximum: a writer that never pauses keeps the stream going.
   std::optional<std::chrono::milliseconds> max_drain;
-  /// Lines the output_queue keeps for consumers before dropping the oldest.
+  /// Lines, and bytes of text, the output_queue keeps for consumers before dropping the oldest.
   std::size_t output_queue_lines = 10000;
+  std::size_t output_queue_bytes = 16 << 20;
   /// Shared runtime; a private one is created when empty.
   std::shared_ptr<Runtime> runtime;
 };
@@ -85,17 +91,25 @@ class Stream;
 /// bounded buffer, the log file and any added sinks.
 ///
 /// Callbacks (`on_new_line`, `on_progress_update`, `on_event`, `on_complete`) run on a runtime
-/// worker thread (the host loop's thread for an embedded runtime), never two of one kind at
-/// once. They may call the queries and stop(); stop() then only requests the stop, and
-/// wait_for_completion() from a callback returns false at once instead of waiting on itself.
-/// Set callbacks and sinks before start(). Queries are thread-safe at any time.
+/// worker thread, never on the I/O thread, never under a library lock, never two of one kind
+/// at once; with `worker_threads = 0` (the default of a host-loop runtime) they run on the loop's
+/// thread. Events come in the order they happened; on_complete comes after every event and
+/// every line, and before wait_for_completion() returns. Callbacks may call the queries and
+/// stop(); stop() then only requests the stop, and wait_for_completion() from a callback
+/// returns false at once instead of waiting on itself. Set callbacks and sinks before start().
+/// Queries are thread-safe at any time, also while start() or stop() runs on another thread.
+///
+/// A Streamer may be destroyed on any thread, also from its own callbacks: off the runtime's
+/// threads the destructor stops the stream and waits (as stop()); on them (a callback, a host
+/// loop) it requests the stop and detaches: the stream stops its child and finishes on its own
+/// (on_complete still runs), and the runtime waits for it before it goes.
 class Streamer {
 public:
   using Input = std::variant<ProcessSpec, FdSource>;
 
   explicit Streamer(ProcessSpec spec, std::filesystem::path log_file = {}, StreamerOptions options = {});
   explicit Streamer(FdSource fd, std::filesystem::path log_file = {}, StreamerOptions options = {});
-  /// Stops the stream (as stop()) if it still runs.
+  /// Stops the stream (as stop()) if it still runs; see above for runtime threads.
   ~Streamer();
   Streamer(const Streamer&) = delete;
   Streamer& operator=(const Streamer&) = delete;
@@ -121,7 +135,7 @@ public:
   void request_stop();
 
   /// True once the child exited and every line reached every sink. Waits at most `timeout`
-  /// (forever when empty); false on timeout.
+  /// (forever when empty); false on timeout, and at once before start() or from a callback.
   bool wait_for_completion(std::optional<std::chrono::milliseconds> timeout = std::nullopt);
   bool is_complete() const;
 
@@ -148,18 +162,23 @@ public:
   /// When start() was called (the seed's start_time).
   std::chrono::system_clock::time_point start_time() const;
   /// Lines for consumers that pull (the seed's output_queue); any thread. The queue is fed
-  /// only when this was called before start(), so a stream nobody pulls from pays nothing.
-  OutputQueue& output_queue() noexcept;
+  /// only when this was called before start(), so a stream nobody pulls from pays nothing:
+  /// after start() it throws UsageError unless it was called before. The queue lives as long
+  /// as the Streamer; its pop() returns empty once the stream completed (or start() failed, or
+  /// the Streamer is being destroyed) and every line was taken.
+  OutputQueue& output_queue();
   StreamStats stats() const;
   Runtime& runtime() noexcept { return *runtime_; }
 
 private:
   struct Pending;
   Streamer(Input input, std::filesystem::path log_file, StreamerOptions options);
+  std::shared_ptr<Stream> current() const;
 
   std::shared_ptr<Runtime> runtime_;
   std::shared_ptr<OutputQueue> output_queue_;
   std::shared_ptr<MetricStore> metrics_;
+  mutable std::mutex stream_mutex_;  // guards pending_ and stream_ (published once built)
   std::unique_ptr<Pending> pending_;
   std::shared_ptr<Stream> stream_;
 };

@@ -47,15 +47,24 @@ void ParserActor::deliver(LineBatch batch, std::size_t held_bytes) {
     if (counts[s]) lines_[s].fetch_add(counts[s], std::memory_order_relaxed);
   // In-flight bytes are the bytes read from the pipe: they are released when the last sink
   // lets go of the batch that holds them.
-  StreamContext* stream = &stream_;
-  BatchPtr shared(new LineBatch(std::move(batch)), [stream, held_bytes](const LineBatch* b) {
-    delete b;
-    stream->release(held_bytes);
-  });
+  // The budget is held by the lossless sinks only: a drop_oldest sink gets the bare batch, so
+  // however many it queues (bounded by drop_queue_bytes) it never holds back reading.
+  struct Budget {
+    Budget(std::shared_ptr<const LineBatch> b, StreamContext* s, std::size_t n) : batch(std::move(b)), stream(s), bytes(n) {}
+    Budget(const Budget&) = delete;
+    Budget& operator=(const Budget&) = delete;
+    ~Budget() { stream->release(bytes); }
+    std::shared_ptr<const LineBatch> batch;
+    StreamContext* stream;
+    std::size_t bytes;
+  };
+  auto bare = std::make_shared<const LineBatch>(std::move(batch));
+  auto budget = std::make_shared<Budget>(bare, &stream_, held_bytes);
+  BatchPtr shared(budget, bare.get());
   // Running sinks inline saves a thread hop per batch (latency) but serialises them with
   // parsing: worth it only when no further chunk waits for the parser.
   const bool idle = inbox_.size() == 0;
-  for (SinkActor* sink : sinks_) sink->send(shared, idle);
+  for (SinkActor* sink : sinks_) sink->send(sink->lossy() ? bare : shared, idle);
 }
 
 }  // namespace logstream

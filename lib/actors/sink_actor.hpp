@@ -2,8 +2,12 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include <logstream/sink.hpp>
 #include <logstream/streamer.hpp>
@@ -14,13 +18,28 @@
 namespace logstream {
 
 class StreamContext;
+struct SinkCore;
+struct LossyQueue;
 
-/// The parser is its only producer. Lossless sinks hold batches until written, which is what
-/// backpressure counts; drop_oldest sinks keep at most `drop_queue_batches` queued.
+/// The parser is its only producer.
+///
+/// A lossless (block) sink is a coroutine on the actor executor; it holds batches until
+/// written, which is what backpressure counts.
+///
+/// A drop_oldest sink runs on a thread of its own, so however long its hooks take they hold
+/// back nothing: not a worker (the other streams), not the stream's in-flight budget (it gets
+/// the batch without the budget's hold), not the end of the stream (after the input ended, a
+/// lossy sink that is still inside one hook after `abandon_after` is abandoned: one sink_error
+/// event, its queued lines counted as failed, and the stream completes without it). What an
+/// abandoned sink still runs touches only state it shares (SinkCore, LossyQueue), never the
+/// stream.
 class SinkActor {
 public:
-  SinkActor(StreamContext& stream, Executor& executor, std::shared_ptr<Sink> sink, std::size_t drop_queue_batches);
+  SinkActor(StreamContext& stream, Executor& executor, std::shared_ptr<Sink> sink, std::size_t drop_queue_bytes,
+            std::chrono::milliseconds abandon_after);
+  ~SinkActor();
 
+  bool lossy() const noexcept { return lossy_ != nullptr; }
   /// Parser only. `may_run_here`: a lossless sink that is idle may run on the parser's thread.
   void send(BatchPtr batch, bool may_run_here = true);
   void close();               // parser only
@@ -28,22 +47,14 @@ public:
   SinkStats stats() const;
 
 private:
-  template <typename F>
-  bool guarded(const char* what, F&& hook);
-  void deliver(const LineBatch& batch);
+  void watch_lossy();
 
   StreamContext& stream_;
-  std::shared_ptr<Sink> sink_;
-  OverflowPolicy policy_;
-  std::size_t drop_queue_batches_;
-  Mailbox<BatchPtr> inbox_;
-  std::uint64_t next_seq_ = 1;
-  bool failed_ = false;
-  std::string name_;
-  std::atomic<std::uint64_t> lines_{0};
-  std::atomic<std::uint64_t> dropped_{0};  // written by the producer when it drops
-  std::atomic<std::uint64_t> failed_lines_{0};
-  std::atomic<std::uint64_t> errors_{0};
+  std::shared_ptr<SinkCore> core_;
+  std::shared_ptr<LossyQueue> lossy_;  // drop_oldest only
+  std::chrono::milliseconds abandon_after_;
+  Mailbox<BatchPtr> inbox_;            // block only
+  std::thread thread_;                 // drop_oldest only
 };
 
 }  // namespace logstream

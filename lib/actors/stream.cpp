@@ -17,6 +17,7 @@
 #include "actors/detached.hpp"
 #include "loop/fd_source_reader.hpp"
 #include "loop/pipe_reader.hpp"
+#include "loop/ticker.hpp"
 
 namespace logstream {
 
@@ -25,13 +26,21 @@ Stream::Stream(RuntimeImpl& runtime, StreamConfig config)
       config_(std::move(config)),
       buffer_(std::make_shared<LogBuffer>(
           LogBufferOptions{config_.options.buffer_lines, config_.options.buffer_max_bytes})),
-      framer_(config_.options.framing) {}
+      framer_(config_.options.framing),
+      callbacks_(runtime.actor_executor()) {}
 
 Stream::~Stream() = default;
 
 // ---- start ----------------------------------------------------------------------------------
 
-void Stream::build_pipeline() {
+namespace {
+std::string describe(const Streamer::Input& input) {
+  if (const auto* spec = std::get_if<ProcessSpec>(&input)) return spec->argv.empty() ? std::string() : spec->argv[0];
+  return fmt::format("fd {}", std::get<FdSource>(input).fd);
+}
+}  // namespace
+
+void Stream::build() {
   const StreamerOptions& o = config_.options;
   std::vector<std::shared_ptr<Sink>> sinks;
   sinks.push_back(buffer_);
@@ -42,10 +51,21 @@ void Stream::build_pipeline() {
   for (auto& sink : config_.sinks) sinks.push_back(sink);
 
   Executor& executor = runtime_.actor_executor();
-  std::size_t drop_batches = std::max<std::size_t>(2, o.drop_queue_bytes / PipeReader::kReadBytes);
   std::vector<SinkActor*> outs;
-  for (auto& sink : sinks) {
-    sink_actors_.push_back(std::make_unique<SinkActor>(*this, executor, sink, drop_batches));
+  for (std::size_t i = 0; i < sinks.size(); ++i) {
+    // name() and overflow() are asked here, once: a sink that cannot answer them is a
+    // configuration error, reported before anything runs.
+    try {
+      sink_actors_.push_back(std::make_unique<SinkActor>(*this, executor, sinks[i], o.drop_queue_bytes, o.drain_timeout));
+    } catch (const std::exception& e) {
+      throw StartError(std::make_error_code(std::errc::invalid_argument),
+                       fmt::format("cannot start '{}': sink #{} threw from name() or overflow(): {}",
+                                   describe(config_.input), i + 1, e.what()));
+    } catch (...) {
+      throw StartError(std::make_error_code(std::errc::invalid_argument),
+                       fmt::format("cannot start '{}': sink #{} threw from name() or overflow()",
+                                   describe(config_.input), i + 1));
+    }
     outs.push_back(sink_actors_.back().get());
   }
   parser_ = std::make_unique<ParserActor>(*this, executor, o.extraction, config_.metrics, std::move(outs));
@@ -60,14 +80,20 @@ void Stream::start() {
     if (config_.options.max_inflight_bytes < min_inflight)
       throw UsageError(fmt::format("StreamerOptions::max_inflight_bytes is {}: it must be at least {} (two reads)",
                                    config_.options.max_inflight_bytes, min_inflight));
-    build_pipeline();  // may throw (an invalid rule): nothing runs yet
+    if (!parser_) build();  // may throw (an invalid rule): nothing runs yet
   } catch (...) {
     std::lock_guard lock(mutex_);
     done_ = true;  // complete: nothing to stop or wait for
     throw;
   }
+  runtime_.stream_started();
   if (runtime_.on_loop_thread()) {
-    start_on_loop();
+    try {
+      start_on_loop();
+    } catch (...) {
+      runtime_.stream_ended();
+      throw;
+    }
     return;
   }
   // The error crosses threads as a plain code and text, rebuilt here: libstdc++'s exception
@@ -88,6 +114,7 @@ void Stream::start() {
     } catch (const std::exception& e) {
       outcome = Outcome{std::make_error_code(std::errc::io_error), e.what(), true};
     }
+    if (outcome.failed) runtime_.stream_ended();
     started.set_value(std::move(outcome));
   });
   Outcome outcome = result.get();
@@ -130,6 +157,12 @@ void Stream::start_on_loop() {
   for (auto& actor : sink_actors_) start_actor(executor, actor->run(), shared_from_this());
   start_actor(executor, parser_->run(), shared_from_this());
   for (auto& reader : readers_) reader->start();
+  started_on_loop_ = true;
+  // A stop() that raced start() was held back until there was something to stop.
+  if (stop_requested_) {
+    stop_requested_ = false;
+    stop_on_loop();
+  }
 }
 
 void Stream::open_readers_on_loop() {
@@ -339,6 +372,7 @@ void Stream::request_stop() {
 void Stream::stop_on_loop() {
   if (stop_requested_ || input_finished_) return;
   stop_requested_ = true;
+  if (!started_on_loop_) return;  // start_on_loop() applies it
   if (child_) {
     child_->signal_group(SIGTERM);
     if (!grace_timer_) {
@@ -365,25 +399,40 @@ void Stream::actor_done() {
   if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) finish();
 }
 
+void Stream::every_on_loop(std::chrono::milliseconds period, std::function<bool()> tick) {
+  uv_loop_t* loop = runtime_.loop();
+  runtime_.loop_executor().post(
+      [loop, period, tick = std::move(tick)]() mutable { start_ticker(loop, period, std::move(tick)); });
+}
+
 void Stream::finish() {
+  // Whichever actor (or the loop) finishes last: on_complete goes behind every event on the
+  // strand, so it never runs on the I/O thread and comes after every event and line.
+  callbacks_.post([this] { complete_on_strand(); }, shared_from_this());
+}
+
+void Stream::complete_on_strand() {
   if (config_.on_complete) {
     try {
       config_.on_complete();
     } catch (const std::exception& e) {
-      report(StreamEvent{.kind = EventKind::callback_error, .message = fmt::format("on_complete threw: {}", e.what())});
+      call_on_event(StreamEvent{.kind = EventKind::callback_error, .message = fmt::format("on_complete threw: {}", e.what())});
     } catch (...) {
-      report(StreamEvent{.kind = EventKind::callback_error, .message = "on_complete threw"});
+      call_on_event(StreamEvent{.kind = EventKind::callback_error, .message = "on_complete threw"});
     }
   }
-  // Posted even from the loop thread, so a host loop still runs it; and posted before done_,
-  // after which the runtime may be destroyed (its destructor drains what is queued).
-  LoopExecutor& loop = runtime_.loop_executor();
-  loop.post([&loop] { loop.release(); });
+  RuntimeImpl& runtime = runtime_;
   {
     std::lock_guard lock(mutex_);
     done_ = true;
   }
   done_cv_.notify_all();
+  // The runtime counts this stream until the loop has run this: it outlives the post, and a
+  // host loop is held (kept running) until then.
+  runtime.loop_executor().post([&runtime] {
+    runtime.loop_executor().release();
+    runtime.stream_ended();
+  });
 }
 
 bool Stream::wait(std::optional<std::chrono::milliseconds> timeout) {
@@ -407,7 +456,11 @@ bool Stream::complete() const {
 
 void Stream::report(StreamEvent event) {
   if (!config_.on_event) return;
-  std::lock_guard lock(event_mutex_);
+  // From any thread (the loop reports exits and truncation): queued, never called here.
+  callbacks_.post([this, event = std::move(event)] { call_on_event(event); }, shared_from_this());
+}
+
+void Stream::call_on_event(const StreamEvent& event) noexcept {
   try {
     config_.on_event(event);
   } catch (...) {

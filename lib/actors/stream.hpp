@@ -19,6 +19,7 @@
 #include "loop/reader.hpp"
 #include "loop/timer.hpp"
 #include "runtime/runtime_impl.hpp"
+#include "runtime/strand.hpp"
 
 namespace logstream {
 
@@ -36,13 +37,15 @@ struct StreamConfig {
 };
 
 /// Threads: the loop side (child_, readers_, timers, everything named *_on_loop) is touched on
-/// the loop thread only; the actors run on the runtime's actor executor; the queries and
+/// the loop thread only; the actors run on the runtime's actor executor, and so do on_event and
+/// on_complete, through one strand (in order, one at a time, no lock held); the queries and
 /// request_stop() are thread-safe.
 class Stream final : public StreamContext, public ReaderOwner, public std::enable_shared_from_this<Stream> {
 public:
   Stream(RuntimeImpl& runtime, StreamConfig config);
   ~Stream() override;
 
+  void build();  // the pipeline; throws StartError for a sink that throws from name()/overflow()
   void start();  // blocks until spawned; throws StartError
   void request_stop();
   bool wait(std::optional<std::chrono::milliseconds> timeout);
@@ -62,6 +65,7 @@ public:
   void progress_changed(const TrainingProgress& progress) override;
   bool watches_each_progress() const noexcept override { return static_cast<bool>(config_.on_progress_update); }
   void actor_done() override;
+  void every_on_loop(std::chrono::milliseconds period, std::function<bool()> tick) override;
 
   // ReaderOwner (loop thread)
   bool admit(std::size_t bytes) override;
@@ -71,7 +75,6 @@ public:
   void on_handle_closed() override;
 
 private:
-  void build_pipeline();
   void start_on_loop();
   void open_readers_on_loop();
   void stop_on_loop();
@@ -83,6 +86,8 @@ private:
   void resume_on_loop();
   void close_loop_side_on_loop();
   void finish();
+  void complete_on_strand();
+  void call_on_event(const StreamEvent& event) noexcept;
   std::size_t add_inflight(std::size_t bytes);
 
   RuntimeImpl& runtime_;
@@ -107,6 +112,7 @@ private:
   bool input_finished_ = false;
   bool stop_requested_ = false;
   bool kill_pending_ = false;  // stop() asked; the grace timer has not sent SIGKILL yet
+  bool started_on_loop_ = false;  // a stop that comes first is applied once the child runs
   bool paused_on_loop_ = false;
 
   // Backpressure, shared with the actors.
@@ -129,8 +135,7 @@ private:
   std::optional<int> pid_;
   TrainingProgress progress_;
   std::chrono::system_clock::time_point start_time_{};
-  std::mutex event_mutex_;  // on_event is never called concurrently
-  std::mutex progress_callback_mutex_;
+  Strand callbacks_;  // on_event and on_complete, in order, on the actor executor
 };
 
 }  // namespace logstream

@@ -1,7 +1,9 @@
 // StreamContext: what a stream's actors may ask of their stream (any thread).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <functional>
 
 #include <logstream/events.hpp>
 #include <logstream/progress.hpp>
@@ -20,8 +22,11 @@ public:
   /// Whether someone watches each change (on_progress_update); if not, publishing the last
   /// change of a batch is enough.
   virtual bool watches_each_progress() const noexcept = 0;
-  /// One actor finished (after its sink's close()).
+  /// One actor finished (after its sink's close()), or was abandoned.
   virtual void actor_done() = 0;
+  /// Calls `tick` on the loop thread every `period` until it returns false. `tick` owns what it
+  /// needs: it may outlive the stream.
+  virtual void every_on_loop(std::chrono::milliseconds period, std::function<bool()> tick) = 0;
 };
 
 }  // namespace logstream

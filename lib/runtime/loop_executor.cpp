@@ -3,8 +3,6 @@
 
 #include <array>
 
-#include "runtime/thread_role.hpp"
-
 namespace logstream {
 
 LoopExecutor::LoopExecutor(uv_loop_t* loop, bool keep_alive) : async_(new uv_async_t{}), keep_alive_(keep_alive) {
@@ -13,27 +11,25 @@ LoopExecutor::LoopExecutor(uv_loop_t* loop, bool keep_alive) : async_(new uv_asy
   if (!keep_alive) uv_unref(reinterpret_cast<uv_handle_t*>(async_));
 }
 
-LoopExecutor::~LoopExecutor() {
-  // A host loop's thread outlives us: a stale mark would make a later runtime at the same
-  // address believe it is on its loop thread.
-  if (thread_role::current_loop() == this) thread_role::set_loop(nullptr);
-}
-
 void LoopExecutor::post(std::function<void()> fn) {
   queue_.enqueue(std::move(fn));
   // Release/acquire through the async handle's own pending flag: the loop sees the item.
-  if (!closed_.load(std::memory_order_acquire)) uv_async_send(async_);
+  std::lock_guard lock(send_mutex_);
+  if (!closed_) uv_async_send(async_);
 }
 
 bool LoopExecutor::in_executor_thread() const noexcept {
-  return thread_role::current_loop() == this;
+  return thread_.load(std::memory_order_acquire) == std::this_thread::get_id();
 }
 
-void LoopExecutor::mark_loop_thread() noexcept { thread_role::set_loop(this); }
+void LoopExecutor::mark_loop_thread() noexcept { thread_.store(std::this_thread::get_id(), std::memory_order_release); }
 
 void LoopExecutor::close() {
   drain();
-  closed_.store(true, std::memory_order_release);
+  {
+    std::lock_guard lock(send_mutex_);
+    closed_ = true;
+  }
   async_->data = nullptr;
   uv_close(reinterpret_cast<uv_handle_t*>(async_),
            [](uv_handle_t* handle) { delete reinterpret_cast<uv_async_t*>(handle); });
@@ -44,8 +40,7 @@ void LoopExecutor::hold() {
 }
 
 void LoopExecutor::release() {
-  if (--holds_ == 0 && !keep_alive_ && !closed_.load(std::memory_order_relaxed))
-    uv_unref(reinterpret_cast<uv_handle_t*>(async_));
+  if (--holds_ == 0 && !keep_alive_ && async_->data != nullptr) uv_unref(reinterpret_cast<uv_handle_t*>(async_));
 }
 
 void LoopExecutor::on_async(uv_async_t* handle) {
@@ -53,15 +48,17 @@ void LoopExecutor::on_async(uv_async_t* handle) {
 }
 
 void LoopExecutor::drain() {
+  ++draining_;
   std::array<std::function<void()>, 32> items;
   for (;;) {
     std::size_t n = queue_.try_dequeue_bulk(items.begin(), items.size());
-    if (n == 0) return;
+    if (n == 0) break;
     for (std::size_t i = 0; i < n; ++i) {
       items[i]();
       items[i] = nullptr;
     }
   }
+  --draining_;
 }
 
 }  // namespace logstream

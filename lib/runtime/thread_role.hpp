@@ -5,7 +5,5 @@ namespace logstream::thread_role {
 
 void set_worker(const void* executor) noexcept;
 const void* current_worker() noexcept;
-void set_loop(const void* runtime) noexcept;
-const void* current_loop() noexcept;
 
 }  // namespace logstream::thread_role

@@ -1,6 +1,8 @@
 // ConsoleSink: one write per batch; colour and sanitizing decided once, from the fd.
 #include <logstream/sinks/console_sink.hpp>
 
+#include <poll.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <system_error>
@@ -51,6 +53,14 @@ void ConsoleSink::write(const LineBatch& batch) {
     ssize_t n = ::write(options_.fd, rest.data(), rest.size());
     if (n < 0) {
       if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        // A non-blocking fd (a terminal or pipe the host set O_NONBLOCK on) is full: wait
+        // until it drains, on this sink's own thread, as a blocking write would.
+        pollfd writable{options_.fd, POLLOUT, 0};
+        if (::poll(&writable, 1, -1) < 0 && errno != EINTR)
+          throw std::system_error(errno, std::generic_category(), "cannot wait for the console");
+        continue;
+      }
       throw std::system_error(errno, std::generic_category(), "cannot write to the console");
     }
     rest.remove_prefix(static_cast<std::size_t>(n));

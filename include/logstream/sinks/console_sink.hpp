@@ -20,6 +20,8 @@ struct ConsoleSinkOptions {
 };
 
 /// Writes committed lines, one write(2) per batch. Not the live display: the CLI draws that.
+/// On a non-blocking fd that is full (EAGAIN) it waits for the fd to drain (poll) and goes on,
+/// like a blocking write: nothing is lost, and a block sink pauses the pipes meanwhile.
 class ConsoleSink : public Sink {
 public:
   explicit ConsoleSink(ConsoleSinkOptions options = {});

@@ -1,0 +1,259 @@
+// Sink faults: sinks that throw from any hook, and a console on a non-blocking fd.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include <logstream/logstream.hpp>
+
+#include "process_support.hpp"
+#include "test_sinks.hpp"
+
+using namespace logstream;
+using namespace logstream::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Events {
+  std::mutex mutex;
+  std::vector<StreamEvent> all;
+  void operator()(const StreamEvent& e) {
+    std::lock_guard lock(mutex);
+    all.push_back(e);
+  }
+  std::size_t count(EventKind kind) {
+    std::lock_guard lock(mutex);
+    return static_cast<std::size_t>(std::count_if(all.begin(), all.end(), [&](auto& e) { return e.kind == kind; }));
+  }
+};
+
+/// Throws a plain std::runtime_error from the hook it is told to.
+class ThrowingSink : public Sink {
+public:
+  enum class Hook { name, overflow, open, write };
+  explicit ThrowingSink(Hook hook) : hook_(hook) {}
+  void open() override {
+    if (hook_ == Hook::open) throw std::runtime_error("open fails");
+  }
+  void write(const LineBatch&) override {
+    ++writes;
+    if (hook_ == Hook::write) throw std::runtime_error("write fails");
+  }
+  OverflowPolicy overflow() const override {
+    if (hook_ == Hook::overflow) throw std::runtime_error("overflow fails");
+    return OverflowPolicy::block;
+  }
+  std::string name() const override {
+    if (hook_ == Hook::name) throw std::runtime_error("name fails");
+    return "throwing";
+  }
+  std::atomic<int> writes{0};
+
+private:
+  Hook hook_;
+};
+
+SinkStats stats_of(const Streamer& s, const std::string& name) {
+  for (auto& sink : s.stats().sinks)
+    if (sink.name == name) return sink;
+  FAIL("no sink named " << name);
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("sink faults: a sink whose name() or overflow() throws fails start() cleanly", "[sink_faults]") {
+  const auto hook = GENERATE(ThrowingSink::Hook::name, ThrowingSink::Hook::overflow);
+  const std::size_t kids = children();
+  std::string message;
+  {
+    Streamer s(child({"lines", "10"}));
+    s.add_sink(std::make_shared<ThrowingSink>(hook));
+    try {
+      s.start();
+    } catch (const StartError& e) {
+      message = e.what();
+    }
+    CHECK_FALSE(s.is_process_running());
+  }  // and the destructor has nothing to stop
+  CHECK_THAT(message, Catch::Contains(hook == ThrowingSink::Hook::name ? "name fails" : "overflow fails"));
+  CHECK(children() == kids);
+}
+
+TEST_CASE("sink faults: any exception from open() or write() retires the sink", "[sink_faults]") {
+  const auto hook = GENERATE(ThrowingSink::Hook::open, ThrowingSink::Hook::write);
+  Events events;
+  auto throwing = std::make_shared<ThrowingSink>(hook);
+  auto counter = std::make_shared<CountingSink>();
+  Streamer s(child({"lines", "50000"}));
+  s.add_sink(throwing);
+  s.add_sink(counter);
+  s.on_event = std::ref(events);
+  s.start();
+  REQUIRE(s.wait_for_completion(30s));
+  CHECK(counter->lines(Source::out) == 50000);
+  CHECK(events.count(EventKind::sink_error) == 1);
+  const SinkStats stats = stats_of(s, "throwing");
+  CHECK(stats.errors == 1);
+  CHECK(throwing->writes.load() == (hook == ThrowingSink::Hook::open ? 0 : 1));
+  CHECK(stats.failed_lines + stats.lines == 50000);
+  CHECK(stats.failed_lines > 0);
+}
+
+TEST_CASE("sink faults: a console on a non-blocking pipe waits for its reader and loses nothing", "[sink_faults]") {
+  int fds[2];
+  REQUIRE(::pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0);
+  Events events;
+  std::atomic<std::size_t> newlines{0};
+  std::thread reader([&] {
+    // The workload: a slow reader (a terminal over a slow link), small reads with pauses.
+    char buffer[4096];
+    for (;;) {
+      pollfd p{fds[0], POLLIN, 0};
+      ::poll(&p, 1, -1);
+      ssize_t n = ::read(fds[0], buffer, sizeof buffer);
+      if (n == 0) break;
+      if (n < 0) continue;
+      newlines += static_cast<std::size_t>(std::count(buffer, buffer + n, '\n'));
+      std::this_thread::sleep_for(1ms);
+    }
+  });
+  {
+    Streamer s(child({"lines", "20000"}));  // 640 KB: ten pipes' worth
+    s.add_sink(std::make_shared<ConsoleSink>(ConsoleSinkOptions{.fd = fds[1]}));
+    s.on_event = std::ref(events);
+    s.start();
+    REQUIRE(s.wait_for_completion(60s));
+    CHECK(stats_of(s, "console").failed_lines == 0);
+  }
+  ::close(fds[1]);
+  reader.join();
+  ::close(fds[0]);
+  CHECK(events.count(EventKind::sink_error) == 0);
+  CHECK(newlines.load() == 20000);
+}
+
+namespace {
+
+/// What a stuck sink waits for. Shared: an abandoned sink's thread may wake after the test ended.
+struct Gate {
+  Condition cond;
+  std::atomic<bool> open{false};
+};
+
+/// A drop_oldest sink whose write() does not return until the test opens the gate: a live
+/// view whose terminal hung.
+class StuckSink : public Sink {
+public:
+  explicit StuckSink(std::shared_ptr<Gate> gate) : gate_(std::move(gate)) {}
+  void write(const LineBatch&) override {
+    ++entered;
+    gate_->cond.signal();
+    gate_->cond.wait_for(120s, [&] { return gate_->open.load(); });
+  }
+  OverflowPolicy overflow() const override { return OverflowPolicy::drop_oldest; }
+  std::string name() const override { return "stuck"; }
+  std::atomic<int> entered{0};
+
+private:
+  std::shared_ptr<Gate> gate_;
+};
+
+/// Opens the gate when the test ends or after a deadline, so a library that waits on a stuck
+/// sink fails the test instead of hanging it.
+class GateKeeper {
+public:
+  explicit GateKeeper(std::shared_ptr<Gate> gate)
+      : gate_(std::move(gate)), thread_([this] {
+          gate_->cond.wait_for(30s, [&] { return done_.load(); });
+          gate_->open = true;
+          gate_->cond.signal();
+        }) {}
+  ~GateKeeper() {
+    done_ = true;
+    gate_->cond.signal();
+    thread_.join();
+  }
+
+private:
+  std::shared_ptr<Gate> gate_;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("sink faults: two stuck drop_oldest sinks leave the workers to the other streams", "[sink_faults]") {
+  auto gate = std::make_shared<Gate>();
+  GateKeeper keeper(gate);
+  auto runtime = std::make_shared<Runtime>();
+  StreamerOptions options;
+  options.runtime = runtime;
+  auto first = std::make_shared<StuckSink>(gate);
+  auto second = std::make_shared<StuckSink>(gate);
+  Streamer a(child({"lines", "1000"}), {}, options);
+  a.add_sink(first);
+  a.add_sink(second);
+  a.start();
+  REQUIRE(gate->cond.wait_for(30s, [&] { return first->entered > 0 && second->entered > 0; }));
+  auto counter = std::make_shared<CountingSink>();
+  Streamer b(child({"lines", "20000"}), {}, options);
+  b.add_sink(counter);
+  b.start();
+  const bool b_completed = b.wait_for_completion(20s);
+  const bool still_stuck = !gate->open.load();
+  CHECK(b_completed);
+  CHECK(still_stuck);
+  CHECK(counter->lines(Source::out) == 20000);
+}
+
+TEST_CASE("sink faults: a stuck drop_oldest sink is abandoned; stop() and completion do not wait for it", "[sink_faults]") {
+  auto gate = std::make_shared<Gate>();
+  GateKeeper keeper(gate);
+  Events events;
+  StreamerOptions options;
+  options.drain_timeout = 200ms;
+  auto stuck = std::make_shared<StuckSink>(gate);
+  auto counter = std::make_shared<CountingSink>();
+  Streamer s(child({"slow", "100000", "1"}), {}, options);
+  s.add_sink(stuck);
+  s.add_sink(counter);
+  s.on_event = std::ref(events);
+  s.start();
+  REQUIRE(gate->cond.wait_for(30s, [&] { return stuck->entered > 0; }));
+  s.stop();  // the child ends at once; the sink stays stuck
+  const bool completed = s.is_complete();
+  const bool still_stuck = !gate->open.load();
+  CHECK(completed);
+  CHECK(still_stuck);
+  CHECK(events.count(EventKind::sink_error) == 1);
+  CHECK(counter->closed());
+}
+
+TEST_CASE("sink faults: a drop_oldest sink never holds back its stream whatever it queues", "[sink_faults]") {
+  auto gate = std::make_shared<Gate>();
+  GateKeeper keeper(gate);
+  StreamerOptions options;
+  options.max_inflight_bytes = 1 << 20;
+  options.drop_queue_bytes = 8 << 20;  // more than the in-flight budget
+  auto stuck = std::make_shared<StuckSink>(gate);
+  auto counter = std::make_shared<CountingSink>();
+  Streamer s(child({"lines", "200000"}), {}, options);  // 6.4 MB
+  s.add_sink(stuck);
+  s.add_sink(counter);
+  s.start();
+  const bool completed = s.wait_for_completion(20s);
+  const bool still_stuck = !gate->open.load();
+  CHECK(completed);
+  CHECK(still_stuck);
+  CHECK(counter->lines(Source::out) == 200000);
+  CHECK(s.stats().peak_inflight_bytes <= options.max_inflight_bytes);
+}

@@ -1,0 +1,193 @@
+// Lifetime and thread rules of the public API: queries at any time, destruction from anywhere,
+// and the calls that make no sense before or after start() say so.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include <logstream/logstream.hpp>
+
+using namespace std::chrono_literals;
+
+namespace {
+std::string child_path() {
+  const char* p = std::getenv("LOGSTREAM_TEST_CHILD");
+  return p ? p : "tests/helpers/test_child";
+}
+
+logstream::ProcessSpec child(std::initializer_list<std::string> args) {
+  logstream::ProcessSpec spec;
+  spec.argv.push_back(child_path());
+  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+  return spec;
+}
+
+/// A flag another thread waits for, with a deadline.
+class Flag {
+public:
+  void set() {
+    std::lock_guard lock(mutex_);
+    set_ = true;
+    cv_.notify_all();
+  }
+  bool wait_for(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return cv_.wait_for(lock, timeout, [&] { return set_; });
+  }
+
+private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool set_ = false;
+};
+}  // namespace
+
+TEST_CASE("lifetime: queries from another thread while start() and stop() run", "[lifetime]") {
+  for (int i = 0; i < 50; ++i) {
+    logstream::Streamer s(child({"lines", "200"}));
+    std::atomic<bool> go{true};
+    std::atomic<std::uint64_t> rounds{0};
+    std::thread queries([&] {
+      while (go.load()) {
+        (void)s.stats();
+        (void)s.get_logs(5);
+        (void)s.get_all_logs_str(5);
+        (void)s.get_entries(5);
+        (void)s.get_progress();
+        (void)s.is_complete();
+        (void)s.is_process_running();
+        (void)s.exit_status();
+        (void)s.pid();
+        (void)s.start_time();
+        (void)s.wait_for_completion(0ms);
+        ++rounds;
+      }
+    });
+    s.start();
+    if (i % 2) s.stop();
+    REQUIRE(s.wait_for_completion(30s));
+    go = false;
+    queries.join();
+    CHECK(s.stats().lines == (i % 2 ? s.stats().lines : 200u));
+    CHECK(rounds.load() > 0);
+  }
+}
+
+TEST_CASE("lifetime: wait_for_completion before start() returns false at once", "[lifetime]") {
+  logstream::Streamer s(child({"exit", "0"}));
+  CHECK_FALSE(s.wait_for_completion());  // no timeout: would wait forever if it waited
+  CHECK_FALSE(s.is_complete());
+}
+
+TEST_CASE("lifetime: output_queue() after start() is a usage error unless asked for before", "[lifetime]") {
+  logstream::Streamer unused(child({"exit", "0"}));
+  unused.start();
+  CHECK_THROWS_AS(unused.output_queue(), logstream::UsageError);
+  logstream::Streamer used(child({"lines", "3"}));
+  auto& queue = used.output_queue();
+  used.start();
+  CHECK(&used.output_queue() == &queue);
+  REQUIRE(used.wait_for_completion(30s));
+  CHECK(queue.size() == 3);
+}
+
+TEST_CASE("lifetime: pop() returns once the stream cannot feed the queue any more", "[lifetime]") {
+  std::atomic<bool> returned{false};
+  Flag done;
+  std::thread consumer;
+  {
+    logstream::Streamer s(logstream::ProcessSpec{{"/nonexistent/logstream-test-command"}});
+    auto& queue = s.output_queue();
+    consumer = std::thread([&] {
+      while (queue.pop()) {
+      }
+      returned = true;
+      done.set();
+    });
+    CHECK_THROWS_AS(s.start(), logstream::StartError);
+    // A start that failed feeds nothing: the consumer is let go.
+    CHECK(done.wait_for(10s));
+  }
+  consumer.join();
+  CHECK(returned.load());
+}
+
+TEST_CASE("lifetime: a Streamer destroyed from its own callback detaches; its stream stops the child", "[lifetime]") {
+  auto* s = new logstream::Streamer(child({"slow", "100000", "5"}));
+  Flag completed;
+  std::atomic<int> after{0};
+  std::atomic<bool> deleted{false};
+  s->on_new_line = [&](const logstream::Line&) {
+    if (deleted.exchange(true)) {
+      ++after;
+      return;
+    }
+    delete s;  // from the callback: the stream finishes on its own
+  };
+  s->on_complete = [&] { completed.set(); };
+  s->start();
+  REQUIRE(completed.wait_for(30s));
+}
+
+TEST_CASE("lifetime: a shared runtime dropped by its host waits for an orphaned stream", "[lifetime]") {
+  auto runtime = std::make_shared<logstream::Runtime>();
+  logstream::StreamerOptions options;
+  options.runtime = runtime;
+  options.stop_grace = 200ms;
+  auto* s = new logstream::Streamer(child({"ignore-term"}), {}, options);
+  options.runtime.reset();  // the host's handle below is then the last but the Streamer's
+  Flag deleted;
+  std::atomic<bool> completed{false};
+  s->on_new_line = [&](const logstream::Line&) {
+    if (s == nullptr) return;
+    delete std::exchange(s, nullptr);
+    deleted.set();
+  };
+  s->on_complete = [&] { completed = true; };
+  s->start();
+  REQUIRE(deleted.wait_for(30s));
+  runtime.reset();  // waits for the stream: it ends the child after stop_grace, then completes
+  CHECK(completed.load());
+}
+
+TEST_CASE("lifetime: the output queue is bounded in bytes, oldest lines dropped and counted", "[lifetime]") {
+  logstream::StreamerOptions options;
+  options.output_queue_bytes = 1 << 20;
+  logstream::Streamer s(child({"lines", "200", "65536"}), {}, options);  // 12.5 MiB, nobody pulls
+  auto& queue = s.output_queue();
+  s.start();
+  REQUIRE(s.wait_for_completion(60s));
+  CHECK(queue.size() <= (1u << 20) / 65535 + 1);
+  CHECK(queue.size() + queue.dropped() == 200);
+  CHECK(queue.bytes() <= (1u << 20) + 65536);
+  auto last = queue.try_pop();
+  REQUIRE(last);
+  CHECK(last->seq > 180);
+}
+
+
+TEST_CASE("lifetime: a task posted to the runtime that throws is reported; the runtime goes on", "[lifetime]") {
+  std::mutex mutex;
+  std::string reported;
+  logstream::RuntimeOptions options;
+  options.on_task_error = [&](std::exception_ptr e) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      std::lock_guard lock(mutex);
+      reported = ex.what();
+    }
+  };
+  logstream::Runtime runtime(options);
+  Flag ran;
+  runtime.post([] { throw std::runtime_error("posted task failed"); });
+  runtime.post([&] { ran.set(); });
+  REQUIRE(ran.wait_for(10s));
+  std::lock_guard lock(mutex);
+  CHECK(reported == "posted task failed");
+}
