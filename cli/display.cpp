@@ -9,6 +9,7 @@
 
 #include "format.hpp"
 #include "panel.hpp"
+#include "terminal_safe.hpp"
 #include "text.hpp"
 
 namespace logstream::cli {
