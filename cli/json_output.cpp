@@ -3,10 +3,16 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <limits>
 
+#include <fmt/format.h>
+
 #include "json_events.hpp"
+#include "messages.hpp"
 #include "terminal.hpp"
+#include "transient_throttle.hpp"
 
 namespace logstream::cli {
 
@@ -22,10 +28,16 @@ public:
 
   void write(const LineBatch& batch) override {
     std::string out;
-    if (owner_.include_lines_)
-      for (const Line& line : batch) out += to_json_line(line_json(line, origin_));
+    std::uint64_t written_up_to = batch.last_seq();
+    if (owner_.include_lines_) {
+      const TransientThrottle::Emit add = [&](const Line& line) { out += to_json_line(line_json(line, origin_)); };
+      for (const Line& line : batch) throttle_.take(line, add);
+      throttle_.end_batch();
+      // A metric must not come before its line: those of a state held back wait for it.
+      if (const auto held = throttle_.held_seq()) written_up_to = *held - 1;
+    }
     if (store_)
-      for (const MetricObservation& o : feed_.take(*store_, batch.last_seq())) out += to_json_line(metric_json(o));
+      for (const MetricObservation& o : feed_.take(*store_, written_up_to)) out += to_json_line(metric_json(o));
     if (!out.empty()) owner_.emit(out);
   }
 
@@ -34,6 +46,7 @@ public:
   /// The observations still held back; the main thread calls it after the stream completed.
   std::string rest() {
     std::string out;
+    throttle_.finish([&](const Line& line) { out += to_json_line(line_json(line, origin_)); });
     if (store_)
       for (const MetricObservation& o : feed_.take(*store_, std::numeric_limits<std::uint64_t>::max()))
         out += to_json_line(metric_json(o));
@@ -46,6 +59,7 @@ private:
   std::chrono::steady_clock::time_point origin_{};
   std::shared_ptr<MetricStore> store_;
   MetricFeed feed_;
+  TransientThrottle throttle_;
 };
 
 JsonOutput::JsonOutput(bool include_lines) : include_lines_(include_lines) {}
@@ -65,11 +79,13 @@ void JsonOutput::attach(Streamer& streamer) {
   };
 }
 
-void JsonOutput::notice(std::string_view text) {
-  std::string line = "logstream: ";
-  line += text;
-  line += '\n';
-  write_all(STDERR_FILENO, line);
+// Bounded: the signal thread calls this, and must not hang on a stderr nobody reads.
+void JsonOutput::notice(std::string_view text) { say_within(text); }
+
+std::string JsonOutput::failure() const {
+  std::lock_guard lock(mutex_);
+  if (write_error_ == 0 || write_error_ == EPIPE) return {};
+  return fmt::format("cannot write the JSON output to stdout: {}", std::strerror(write_error_));
 }
 
 void JsonOutput::end(const RunSummary& summary) {
@@ -82,8 +98,12 @@ void JsonOutput::end(const RunSummary& summary) {
 
 void JsonOutput::emit(std::string_view json_lines) {
   std::lock_guard lock(mutex_);
-  if (broken_) return;
-  if (!write_all(STDOUT_FILENO, json_lines)) broken_ = true;
+  if (write_error_ != 0) return;
+  if (write_all(STDOUT_FILENO, json_lines)) return;
+  write_error_ = errno != 0 ? errno : EIO;
+  // stdout carries JSON only, and is what failed: the news goes to stderr.
+  if (write_error_ == EPIPE) say_within("stdout was closed by its reader: no more JSON is written (the log file still gets every line)");
+  else say_within(fmt::format("cannot write the JSON output to stdout: {}; no more JSON is written", std::strerror(write_error_)));
 }
 
 }  // namespace logstream::cli

@@ -22,19 +22,20 @@ public:
   /// Notices go to stderr: stdout carries JSON only.
   void notice(std::string_view text) override;
   void end(const RunSummary& summary) override;
+  std::string failure() const override;
 
 private:
   class LineSink;
 
-  /// Writes whole objects to stdout. Thread-safe; after EPIPE everything is discarded.
+  /// Writes whole objects to stdout. Thread-safe; after a write error everything is discarded.
   void emit(std::string_view json_lines);
 
   bool include_lines_;
   Streamer* streamer_ = nullptr;
   std::shared_ptr<LineSink> sink_;
   TrainingProgress last_progress_;  // the last one written; the progress callback's own
-  std::mutex mutex_;
-  bool broken_ = false;  // guarded by mutex_
+  mutable std::mutex mutex_;
+  int write_error_ = 0;  // guarded by mutex_: the errno of the first failed write
 };
 
 }  // namespace logstream::cli
