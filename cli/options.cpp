@@ -17,8 +17,10 @@ constexpr const char* run_footer = R"(
 CMD is executed directly (PATH is searched), never through a shell; put it after "--" so that
 its own options are not read as logstream's.
 Exit status: CMD's own; 128+N when it died of signal N; 127 CMD not found; 126 CMD not
-executable; 125 logstream itself failed (log file unusable); 2 usage error.
-Ctrl-C is forwarded to CMD's process group; a second Ctrl-C within 3 s kills the group.)";
+executable; 125 logstream itself failed (the log file unusable or incomplete, a metrics
+export or stdout failed, or it gave up waiting for output); 2 usage error.
+Ctrl-C is forwarded to CMD's process group; a second Ctrl-C within 3 s kills the group.
+Once CMD has ended, a second Ctrl-C or SIGTERM gives up waiting for output nobody reads.)";
 
 // The option values are checked as text, before CLI11 converts them: a number beyond 64 bits
 // must be refused, not wrapped, and NaN is no number of seconds.

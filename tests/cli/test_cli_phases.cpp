@@ -65,6 +65,13 @@ private:
   std::thread thread_;
 };
 
+// The one-letter state in /proc/PID/stat ('S' asleep, 'T' stopped), or 0 when it is gone.
+char process_state(pid_t pid) {
+  const std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  const std::size_t paren = stat.rfind(')');
+  return paren == std::string::npos || paren + 2 >= stat.size() ? 0 : stat[paren + 2];
+}
+
 std::string numbered_lines(int count) {
   std::string text;
   for (int i = 1; i <= count; ++i) text += "out " + std::to_string(i) + "\n";
@@ -80,6 +87,18 @@ TEST_CASE("cli phases: SIGINT and SIGTERM end a replay of an input that never en
     ::kill(cli.pid(), signo);
     CHECK(cli.finish(5s) == 128 + signo);
   }
+}
+
+TEST_CASE("cli phases: SIGTERM ends logstream waiting for a rules FIFO without writer", "[cli][phases][rules]") {
+  TempDir dir;
+  REQUIRE(::mkfifo((dir / "rules.fifo").c_str(), 0600) == 0);
+  CliProcess cli(run_args({"--plain", "--rules", "rules.fifo"}, {"exit", "0"}), CliOptions{.cwd = dir.path()});
+  // Asleep once logstream runs (its command line is ours): in open(), waiting for a writer.
+  const std::string proc = "/proc/" + std::to_string(cli.pid());
+  REQUIRE(wait_until([&] { return read_file(proc + "/cmdline").find("rules.fifo") != std::string::npos && process_state(cli.pid()) == 'S'; }, 10s));
+  ::kill(cli.pid(), SIGTERM);
+  CHECK(cli.finish(5s) == 128 + SIGTERM);
+  CHECK(cli.out().empty());  // the command did not run
 }
 
 TEST_CASE("cli phases: a FIFO log without a reader fails at once, before the command runs", "[cli][phases][log]") {
