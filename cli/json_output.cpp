@@ -83,9 +83,9 @@ void JsonOutput::attach(Streamer& streamer) {
 void JsonOutput::notice(std::string_view text) { say_within(text); }
 
 std::string JsonOutput::failure() const {
-  std::lock_guard lock(mutex_);
-  if (write_error_ == 0 || write_error_ == EPIPE) return {};
-  return fmt::format("cannot write the JSON output to stdout: {}", std::strerror(write_error_));
+  const int error = write_error_.load();
+  if (error == 0 || error == EPIPE) return {};
+  return fmt::format("cannot write the JSON output to stdout: {}", std::strerror(error));
 }
 
 void JsonOutput::end(const RunSummary& summary) {
@@ -100,10 +100,11 @@ void JsonOutput::emit(std::string_view json_lines) {
   std::lock_guard lock(mutex_);
   if (write_error_ != 0) return;
   if (write_all(STDOUT_FILENO, json_lines)) return;
-  write_error_ = errno != 0 ? errno : EIO;
+  const int error = errno != 0 ? errno : EIO;
+  write_error_ = error;
   // stdout carries JSON only, and is what failed: the news goes to stderr.
-  if (write_error_ == EPIPE) say_within("stdout was closed by its reader: no more JSON is written (the log file still gets every line)");
-  else say_within(fmt::format("cannot write the JSON output to stdout: {}; no more JSON is written", std::strerror(write_error_)));
+  if (error == EPIPE) say_within("stdout was closed by its reader: no more JSON is written (the log file still gets every line)");
+  else say_within(fmt::format("cannot write the JSON output to stdout: {}; no more JSON is written", std::strerror(error)));
 }
 
 }  // namespace logstream::cli

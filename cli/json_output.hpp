@@ -3,6 +3,7 @@
 // losing events; progress, gaps and errors come from the stream's callbacks.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -34,8 +35,10 @@ private:
   Streamer* streamer_ = nullptr;
   std::shared_ptr<LineSink> sink_;
   TrainingProgress last_progress_;  // the last one written; the progress callback's own
-  mutable std::mutex mutex_;
-  int write_error_ = 0;  // guarded by mutex_: the errno of the first failed write
+  std::mutex mutex_;  // one writer at a time; held while a write blocks
+  // The errno of the first failed write. Atomic, not under mutex_: failure() is asked while a
+  // write may be blocked holding it (the signal thread giving up on a stdout nobody reads).
+  std::atomic<int> write_error_{0};
 };
 
 }  // namespace logstream::cli

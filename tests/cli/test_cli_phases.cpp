@@ -138,6 +138,15 @@ TEST_CASE("cli phases: with stdout never read, a second SIGTERM gives up with a 
     CHECK(cli.err().find("gave up waiting") != std::string::npos);
     CHECK(cli.err().find("logstream: summary") != std::string::npos);
   }
+  SECTION("SIGTERM twice, with --json") {
+    CliProcess cli(run_args({"--json", "--log", "run.log"}, {"lines", "1000000"}), CliOptions{.cwd = dir.path(), .stdout_unread = true});
+    REQUIRE(wait_until([&] { return bytes_read(cli.pid()) > (1 << 20); }, 10s));
+    ::kill(cli.pid(), SIGTERM);
+    REQUIRE(cli.err_contains("SIGTERM received"));
+    ::kill(cli.pid(), SIGTERM);
+    CHECK(cli.finish(10s) == 125);
+    CHECK(cli.err().find("gave up waiting") != std::string::npos);
+  }
   SECTION("Ctrl-C twice") {
     CliProcess cli(run_args({"--plain", "--log", "run.log"}, {"lines", "1000000"}), CliOptions{.cwd = dir.path(), .stdout_unread = true});
     // More read from the command than the unread pipe holds: stdout is blocked (or soon will be).
