@@ -7,7 +7,7 @@
 #include <pty.h>
 #include <signal.h>
 #include <sys/ioctl.h>
-#include <sys/resource.h>
+#include <sys/resource.h>  // RLIMIT_FSIZE
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -134,8 +134,6 @@ public:
   pid_t pid() const { return pid_; }
   const std::string& out() const { return out_; }
   const std::string& err() const { return err_; }
-  /// The CLI's peak resident set (with its reaped children's), in KiB, once finish() reaped it.
-  long max_rss_kib() const { return usage_.ru_maxrss; }
   /// Complete stdout lines with the moment this process read them.
   const std::vector<std::pair<std::int64_t, std::string>>& stamped_lines() const { return stamped_; }
 
@@ -175,7 +173,7 @@ public:
     const bool eof = read_until([this] { return out_fd_ < 0 && err_fd_ < 0; }, timeout);
     if (!eof) ::kill(pid_, SIGKILL);
     int status = 0;
-    ::wait4(pid_, &status, 0, &usage_);
+    ::waitpid(pid_, &status, 0);
     reaped_ = true;
     if (!eof) return -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -248,13 +246,21 @@ private:
   int out_fd_ = -1;
   int err_fd_ = -1;
   int unread_fd_ = -1;  // stdout_unread: the pipe's read end, held open, never read
-  rusage usage_{};
   bool reaped_ = false;
   std::string out_;
   std::string err_;
   std::size_t stamped_end_ = 0;
   std::vector<std::pair<std::int64_t, std::string>> stamped_;
 };
+
+/// The peak resident set of a running process (VmHWM), in KiB; 0 once it has exited. Not
+/// getrusage or wait4: their peak includes the test process's own pages, which a forked child
+/// counts until it execs (so sample only once the CLI has written something).
+inline long vm_hwm_kib(pid_t pid) {
+  const std::string status = read_file("/proc/" + std::to_string(pid) + "/status");
+  const auto at = status.find("VmHWM:");
+  return at == std::string::npos ? 0 : std::stol(status.substr(at + 6));
+}
 
 /// Runs the CLI to the end: {status, stdout, stderr}.
 struct CliResult {
