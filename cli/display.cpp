@@ -9,18 +9,40 @@
 
 #include "format.hpp"
 #include "panel.hpp"
+#include "terminal_safe.hpp"
 #include "text.hpp"
 
 namespace logstream::cli {
 namespace {
 
+// Memory is bounded in bytes, not only in lines: a child printing lines of a megabyte must not
+// make the display hold hundreds of them (the log file has them whole).
 constexpr std::size_t max_pending_lines = 20000;  // beyond this the terminal cannot keep up anyway
+constexpr std::size_t max_pending_bytes = 4 << 20;
+constexpr std::size_t max_history_bytes = 2 << 20;
+// A line is shown cut to this many terminal rows' worth of columns, and of bytes per column
+// (UTF-8 takes up to 4 bytes a column, and combining marks take none).
+constexpr std::size_t shown_rows_per_line = 4;
+constexpr std::size_t shown_bytes_per_column = 8;
+constexpr std::size_t max_notice_columns = 1000;
 constexpr std::string_view hide_cursor = "\x1b[?25l";
 constexpr std::string_view show_cursor = "\x1b[?25h";
 
 std::size_t rows_taken(std::string_view text, std::size_t cols) {
   const std::size_t n = columns(text);
   return n == 0 ? 1 : (n + cols - 1) / cols;
+}
+
+// What the terminal shows of a line: terminal-safe, and cut to a few rows of a terminal `cols`
+// wide, with a note saying so.
+std::string shown_text(std::string_view text, std::size_t cols) {
+  const std::size_t max_columns = shown_rows_per_line * cols;
+  const std::size_t max_bytes = shown_bytes_per_column * max_columns;
+  std::string safe = terminal_safe(text.substr(0, max_bytes));
+  if (text.size() <= max_bytes && columns(safe) <= max_columns) return safe;
+  safe.resize(truncate_columns(safe, max_columns).size());
+  safe += fmt::format(" [... {} bytes in all, whole in the log file]", text.size());
+  return safe;
 }
 
 }  // namespace
@@ -58,34 +80,42 @@ void TtyDisplay::attach(Streamer& streamer) {
 void TtyDisplay::begin() {
   started_ = std::chrono::steady_clock::now();
   size_ = terminal_size(STDOUT_FILENO);
+  shown_cols_ = std::max(size_.cols, 1);
   thread_ = std::thread([this] { run(); });
 }
 
 void TtyDisplay::take_batch(const LineBatch& batch) {
+  const auto cols = static_cast<std::size_t>(shown_cols_.load(std::memory_order_relaxed));
   std::lock_guard lock(mutex_);
   lines_ += batch.size();  // every line, CR states included, as the summary counts them
   for (const Line& line : batch) {
     if (line.transient) {
-      transient_ = terminal_safe(line.text);
+      transient_ = shown_text(line.text, cols);
       transient_source_ = line.source;
       continue;
     }
     // A committed line of the same source replaces the CR state it came from.
     if (line.source == transient_source_) transient_.clear();
     if (!options_.show_lines) continue;
-    pending_.push_back(Entry{terminal_safe(line.text), line.is_stderr() ? Kind::err : Kind::out});
-    if (pending_.size() > max_pending_lines) {
-      pending_.pop_front();
-      ++dropped_;
-    }
+    queue(Entry{shown_text(line.text, cols), line.is_stderr() ? Kind::err : Kind::out});
   }
   changed_ = true;
+}
+
+void TtyDisplay::queue(Entry entry) {
+  pending_bytes_ += entry.text.size();
+  pending_.push_back(std::move(entry));
+  while (pending_.size() > max_pending_lines || (pending_bytes_ > max_pending_bytes && pending_.size() > 1)) {
+    pending_bytes_ -= pending_.front().text.size();
+    pending_.pop_front();
+    ++dropped_;
+  }
 }
 
 void TtyDisplay::notice(std::string_view text) {
   {
     std::lock_guard lock(mutex_);
-    pending_.push_back(Entry{"logstream: " + terminal_safe(text), Kind::notice});
+    queue(Entry{"logstream: " + terminal_safe_line(text, max_notice_columns), Kind::notice});
     changed_ = true;
   }
 }
@@ -183,6 +213,7 @@ std::string TtyDisplay::render(bool finished) {
   {
     std::lock_guard lock(mutex_);
     entries.swap(pending_);
+    pending_bytes_ = 0;
     std::swap(resized, resized_);
     std::swap(dropped, dropped_);
     std::swap(changed, changed_);
@@ -205,7 +236,10 @@ std::string TtyDisplay::render(bool finished) {
     std::stable_sort(input.metrics.begin(), input.metrics.end(),
                      [](const MetricSummary& a, const MetricSummary& b) { return a.last_seq > b.last_seq; });
   }
-  if (resized) size_ = terminal_size(STDOUT_FILENO);
+  if (resized) {
+    size_ = terminal_size(STDOUT_FILENO);
+    shown_cols_ = std::max(size_.cols, 1);
+  }
   const std::size_t cols = static_cast<std::size_t>(std::max(size_.cols, 2));
   std::vector<StyledLine> panel = build_panel(input, cols - 1);
   // A panel taller than the screen would scroll its own top away: keep the top rows.
@@ -260,8 +294,17 @@ void TtyDisplay::append_history(std::string& out, std::size_t rows) const {
 }
 
 void TtyDisplay::remember(Entry entry) {
+  history_bytes_ += entry.text.size();
   history_.push_back(std::move(entry));
-  while (history_.size() > options_.history_lines) history_.pop_front();
+  while (history_.size() > options_.history_lines || (history_bytes_ > max_history_bytes && history_.size() > 1)) {
+    history_bytes_ -= history_.front().text.size();
+    history_.pop_front();
+  }
+}
+
+void TtyDisplay::abandon() {
+  // Another thread may be blocked writing a frame: do not wait for the terminal either.
+  if (cursor_hidden_) write_within(STDOUT_FILENO, std::string("\n") + std::string(show_cursor), std::chrono::milliseconds(200));
 }
 
 }  // namespace logstream::cli

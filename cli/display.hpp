@@ -3,6 +3,7 @@
 // one write(): back over the old panel, clear below, the new lines, the new panel.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -40,6 +41,7 @@ public:
   void suspend() override;
   void resume() override;
   void end(const RunSummary& summary) override;
+  void abandon() override;
 
 private:
   enum class Kind : std::uint8_t { out, err, notice };
@@ -55,6 +57,7 @@ private:
   void append_entry(std::string& out, const Entry& entry) const;
   void append_history(std::string& out, std::size_t rows) const;
   void remember(Entry entry);
+  void queue(Entry entry);  // with mutex_ held
   void stop_thread();
   void park();  // the redraw thread: erase the panel, then wait for resume() or the end
 
@@ -66,6 +69,7 @@ private:
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Entry> pending_;
+  std::size_t pending_bytes_ = 0;
   std::uint64_t dropped_ = 0;   // pending lines discarded while the terminal lagged
   std::uint64_t lines_ = 0;
   std::string transient_;       // the latest CR state
@@ -81,10 +85,12 @@ private:
   TerminalSize size_{};
   std::size_t panel_rows_ = 0;  // rows of the panel on screen; the cursor is on its last one
   std::deque<Entry> history_;
+  std::size_t history_bytes_ = 0;
   RateMeter rate_;
   double rate_value_ = 0;
   std::chrono::steady_clock::time_point last_frame_{};
-  bool cursor_hidden_ = false;
+  std::atomic<bool> cursor_hidden_{false};  // also read by abandon(), on the signal thread
+  std::atomic<int> shown_cols_{80};  // the width lines are cut for; read by the sink's thread
   std::thread thread_;
 };
 

@@ -32,13 +32,16 @@ Json bar_json(const BarProgress& bar) {
 }  // namespace
 
 Json line_json(const Line& line, std::chrono::steady_clock::time_point origin) {
-  return Json{{"type", "line"},
-              {"seq", line.seq},
-              {"source", line.is_stderr() ? "stderr" : "stdout"},
-              {"text", std::string(line.text)},
-              {"transient", line.transient},
-              {"t", seconds_between(origin, line.arrival)},
-              {"ts", format_iso_utc(line.wall_time)}};
+  Json out{{"type", "line"},
+           {"seq", line.seq},
+           {"source", line.is_stderr() ? "stderr" : "stdout"},
+           {"text", std::string(line.text)},
+           {"transient", line.transient}};
+  // Only on pieces of an over-long line: the next line object continues this one's text.
+  if (line.continued) out["continued"] = true;
+  out["t"] = seconds_between(origin, line.arrival);
+  out["ts"] = format_iso_utc(line.wall_time);
+  return out;
 }
 
 Json progress_fields(const TrainingProgress& p) {
@@ -93,6 +96,8 @@ Json event_json(const StreamEvent& e) {
 Json exit_json(const RunSummary& s) {
   Json metrics_files = Json::array();
   for (const auto& path : s.metrics_files) metrics_files.push_back(path.string());
+  Json metrics_failed = Json::array();
+  for (const auto& path : s.metrics_failed) metrics_failed.push_back(path.string());
   return Json{{"type", "exit"},
               {"exit_code", s.exit ? optional_json(s.exit->exit_code) : Json(nullptr)},
               {"signal", s.exit ? optional_json(s.exit->term_signal) : Json(nullptr)},
@@ -103,7 +108,9 @@ Json exit_json(const RunSummary& s) {
               {"truncated", s.stats.truncated},
               {"duration_s", s.duration_seconds},
               {"log", s.log_file.empty() ? Json(nullptr) : Json(s.log_file.string())},
-              {"metrics_files", metrics_files}};
+              {"log_error", s.log_error.empty() ? Json(nullptr) : Json(s.log_error)},
+              {"metrics_files", metrics_files},
+              {"metrics_failed", metrics_failed}};
 }
 
 std::string to_json_line(const Json& object) {

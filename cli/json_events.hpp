@@ -18,7 +18,8 @@ namespace logstream::cli {
 
 using Json = nlohmann::ordered_json;
 
-/// {"type":"line","seq","source","text","transient","t","ts"}; t: seconds since `origin`.
+/// {"type":"line","seq","source","text","transient",["continued",]"t","ts"}; t: seconds since
+/// `origin`; "continued": true only on a piece of a line longer than the framing limit.
 Json line_json(const Line& line, std::chrono::steady_clock::time_point origin);
 /// The progress fields alone (shared by "progress" events and the replay summary).
 Json progress_fields(const TrainingProgress& progress);

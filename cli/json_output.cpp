@@ -3,9 +3,17 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include "json_events.hpp"
+#include "messages.hpp"
 #include "terminal.hpp"
+#include "transient_throttle.hpp"
 
 namespace logstream::cli {
 
@@ -16,28 +24,65 @@ public:
 
   void open() override { origin_ = streamer_.get_progress().start_time; }
 
-  // Each line is followed by the metrics found in it: the batch carries both, in line order.
+  // Each line is followed by the metrics found in it (the batch carries both, in line order). A
+  // state the throttle holds back keeps its metrics until it is written; one it drops (a later
+  // state replaced it) still has its metrics written: every observation is.
   void write(const LineBatch& batch) override {
     std::string out;
     const LineBatch::Metrics metrics = batch.metrics();
-    std::size_t next_metric = 0;
-    auto metrics_up_to = [&](std::uint64_t seq) {
-      for (; next_metric < metrics.size() && metrics[next_metric].seq <= seq; ++next_metric)
-        out += to_json_line(metric_json(metrics[next_metric], origin_, batch.arrival()));
+    std::size_t next = 0;
+    const TransientThrottle::Emit add = [&](const Line& line) {
+      out += to_json_line(line_json(line, origin_));
+      if (!deferred_.empty() && deferred_.front().seq == line.seq) write_deferred(out);
     };
     for (const Line& line : batch) {
-      if (owner_.include_lines_) out += to_json_line(line_json(line, origin_));
-      metrics_up_to(line.seq);
+      if (owner_.include_lines_) {
+        throttle_.take(line, add);
+        if (!deferred_.empty() && throttle_.held_seq() != deferred_.front().seq) write_deferred(out);
+      }
+      const bool held = owner_.include_lines_ && throttle_.held_seq() == line.seq;
+      for (; next < metrics.size() && metrics[next].seq <= line.seq; ++next) {
+        const MetricObservation m = metrics[next];
+        if (held) {
+          deferred_.push_back(Deferred{std::string(m.key), m.value, m.seq, batch.arrival()});
+        } else {
+          out += to_json_line(metric_json(m, origin_, batch.arrival()));
+        }
+      }
     }
+    if (owner_.include_lines_) throttle_.end_batch();
     if (!out.empty()) owner_.emit(out);
   }
 
   std::string name() const override { return "json"; }
 
+  /// What is still held back; the main thread calls it after the stream completed.
+  std::string rest() {
+    std::string out;
+    throttle_.finish([&](const Line& line) { out += to_json_line(line_json(line, origin_)); });
+    write_deferred(out);
+    return out;
+  }
+
 private:
+  struct Deferred {
+    std::string key;
+    double value;
+    std::uint64_t seq;
+    std::chrono::steady_clock::time_point arrival;
+  };
+
+  void write_deferred(std::string& out) {
+    for (const Deferred& d : deferred_)
+      out += to_json_line(metric_json(MetricObservation{d.key, d.value, d.seq}, origin_, d.arrival));
+    deferred_.clear();
+  }
+
   JsonOutput& owner_;
   const Streamer& streamer_;
   std::chrono::steady_clock::time_point origin_{};
+  TransientThrottle throttle_;
+  std::vector<Deferred> deferred_;  // the metrics of the state the throttle holds back
 };
 
 JsonOutput::JsonOutput(bool include_lines) : include_lines_(include_lines) {}
@@ -57,15 +102,18 @@ void JsonOutput::attach(Streamer& streamer) {
   };
 }
 
-void JsonOutput::notice(std::string_view text) {
-  std::string line = "logstream: ";
-  line += text;
-  line += '\n';
-  write_all(STDERR_FILENO, line);
+// Bounded: the signal thread calls this, and must not hang on a stderr nobody reads.
+void JsonOutput::notice(std::string_view text) { say_within(text); }
+
+std::string JsonOutput::failure() const {
+  const int error = write_error_.load();
+  if (error == 0 || error == EPIPE) return {};
+  return fmt::format("cannot write the JSON output to stdout: {}", std::strerror(error));
 }
 
 void JsonOutput::end(const RunSummary& summary) {
   std::string out;
+  if (sink_) out += sink_->rest();
   if (!summary.start_error.empty()) out += to_json_line(error_json("start", summary.start_error));
   out += to_json_line(exit_json(summary));
   emit(out);
@@ -73,8 +121,13 @@ void JsonOutput::end(const RunSummary& summary) {
 
 void JsonOutput::emit(std::string_view json_lines) {
   std::lock_guard lock(mutex_);
-  if (broken_) return;
-  if (!write_all(STDOUT_FILENO, json_lines)) broken_ = true;
+  if (write_error_ != 0) return;
+  if (write_all(STDOUT_FILENO, json_lines)) return;
+  const int error = errno != 0 ? errno : EIO;
+  write_error_ = error;
+  // stdout carries JSON only, and is what failed: the news goes to stderr.
+  if (error == EPIPE) say_within("stdout was closed by its reader: no more JSON is written (the log file still gets every line)");
+  else say_within(fmt::format("cannot write the JSON output to stdout: {}; no more JSON is written", std::strerror(error)));
 }
 
 }  // namespace logstream::cli

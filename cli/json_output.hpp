@@ -3,6 +3,7 @@
 // losing events; progress, gaps and errors come from the stream's callbacks.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -21,19 +22,22 @@ public:
   /// Notices go to stderr: stdout carries JSON only.
   void notice(std::string_view text) override;
   void end(const RunSummary& summary) override;
+  std::string failure() const override;
 
 private:
   class LineSink;
 
-  /// Writes whole objects to stdout. Thread-safe; after EPIPE everything is discarded.
+  /// Writes whole objects to stdout. Thread-safe; after a write error everything is discarded.
   void emit(std::string_view json_lines);
 
   bool include_lines_;
   Streamer* streamer_ = nullptr;
   std::shared_ptr<LineSink> sink_;
   TrainingProgress last_progress_;  // the last one written; the progress callback's own
-  std::mutex mutex_;
-  bool broken_ = false;  // guarded by mutex_
+  std::mutex mutex_;  // one writer at a time; held while a write blocks
+  // The errno of the first failed write. Atomic, not under mutex_: failure() is asked while a
+  // write may be blocked holding it (the signal thread giving up on a stdout nobody reads).
+  std::atomic<int> write_error_{0};
 };
 
 }  // namespace logstream::cli

@@ -2,10 +2,12 @@
 #include "log_path.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <ctime>
+#include <stdexcept>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -42,13 +44,35 @@ std::filesystem::path default_log_path(std::string_view command, std::chrono::sy
   return path;
 }
 
-void prepare_log_file(const std::filesystem::path& path) {
+namespace {
+
+PreparedLog open_fifo(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0 && errno == ENXIO)
+    throw std::runtime_error(fmt::format("no reader on FIFO '{}' (the log file): start its reader first", path.string()));
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), fmt::format("cannot open log file '{}'", path.string()));
+  // From now on writes wait for a slow reader, as they would for a slow disk: nothing is lost.
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+    const int error = errno;
+    ::close(fd);
+    throw std::system_error(error, std::generic_category(), fmt::format("cannot use FIFO '{}'", path.string()));
+  }
+  return PreparedLog{path, fd};
+}
+
+}  // namespace
+
+PreparedLog prepare_log_file(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISFIFO(st.st_mode)) return open_fifo(path);
   std::error_code error;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), error);
   if (error) throw std::system_error(error, fmt::format("cannot create the directory of log file '{}'", path.string()));
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) throw std::system_error(errno, std::generic_category(), fmt::format("cannot open log file '{}'", path.string()));
   ::close(fd);
+  return PreparedLog{path};
 }
 
 }  // namespace logstream::cli

@@ -1,8 +1,9 @@
 // logstream: the command-line entry point; parses the command line and runs a subcommand.
-#include <cstdio>
 #include <exception>
 #include <variant>
 
+#include "exit_status.hpp"
+#include "messages.hpp"
 #include "options.hpp"
 #include "replay_command.hpp"
 #include "run_command.hpp"
@@ -16,9 +17,11 @@ int main(int argc, char** argv) {
     const Invocation invocation = parse_command_line(argc, argv);
     if (const int* status = std::get_if<int>(&invocation)) return *status;
     if (const auto* run = std::get_if<RunOptions>(&invocation)) return run_command(*run);
+    // replay has no child to pass a signal to: Ctrl-C and SIGTERM end it, whatever it reads.
+    const InterruptibleScope interruptible;
     return replay_command(std::get<ReplayOptions>(invocation));
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "logstream: %s\n", e.what());
-    return 125;
+    say(e.what());
+    return internal_failure_status;
   }
 }

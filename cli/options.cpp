@@ -1,7 +1,12 @@
 // CLI11 definitions of `logstream run` and `logstream replay` (see options.hpp).
 #include "options.hpp"
 
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include <logstream/logstream.hpp>
 
@@ -12,8 +17,36 @@ constexpr const char* run_footer = R"(
 CMD is executed directly (PATH is searched), never through a shell; put it after "--" so that
 its own options are not read as logstream's.
 Exit status: CMD's own; 128+N when it died of signal N; 127 CMD not found; 126 CMD not
-executable; 125 logstream itself failed (log file unusable); 2 usage error.
-Ctrl-C is forwarded to CMD's process group; a second Ctrl-C within 3 s kills the group.)";
+executable; 125 logstream itself failed (the log file unusable or incomplete, a metrics
+export or stdout failed, or it gave up waiting for output); 2 usage error.
+Ctrl-C is forwarded to CMD's process group; a second Ctrl-C within 3 s kills the group.
+Once CMD has ended, a second Ctrl-C or SIGTERM gives up waiting for output nobody reads.)";
+
+// The option values are checked as text, before CLI11 converts them: a number beyond 64 bits
+// must be refused, not wrapped, and NaN is no number of seconds.
+CLI::Validator whole_number_in(std::uint64_t low, std::uint64_t high) {
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        std::uint64_t value = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (error != std::errc{} || end != text.data() + text.size() || value < low || value > high)
+          return fmt::format("must be a whole number from {} to {}, got '{}'", low, high, text);
+        return {};
+      },
+      fmt::format("{}..{}", low, high));
+}
+
+CLI::Validator seconds_in(double low, double high) {
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        double value = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (error != std::errc{} || end != text.data() + text.size() || !std::isfinite(value) || value < low || value > high)
+          return fmt::format("must be a finite number of seconds from {:g} to {:g}, got '{}'", low, high, text);
+        return {};
+      },
+      fmt::format("{:g}..{:g} s", low, high));
+}
 
 void add_rule_options(CLI::App& app, std::string& rules_file, std::vector<std::string>& rules) {
   app.add_option("--rules", rules_file, "Extraction rules file: one `name = RE2 pattern` per line")
@@ -34,13 +67,13 @@ void define_run(CLI::App& run, RunOptions& o, bool& plain, bool& json) {
   run.add_option("--log", o.log_file, "Log file (default logs/<command>-<UTC timestamp>.log)")->type_name("FILE");
   run.add_option("--buffer", o.buffer_lines, "Lines kept in memory for the display's redraws")
       ->type_name("N")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number_in(1, max_buffer_lines));
   add_rule_options(run, o.rules_file, o.rules);
   add_metrics_options(run, o.metrics_csv, o.metrics_json);
   run.add_option("--stop-timeout", o.stop_timeout_seconds,
                  "After forwarding SIGTERM/SIGHUP, SIGKILL the group if it still runs this long")
       ->type_name("SECONDS")
-      ->check(CLI::NonNegativeNumber);
+      ->check(seconds_in(0, max_stop_timeout_seconds));
   run.add_flag("-q,--quiet", o.quiet, "Do not show CMD's lines (the log file still gets them)");
   run.add_flag("--raw", o.raw, "Keep every byte in the log file, CR progress updates included");
   run.add_flag("--pty", o.pty,

@@ -1,6 +1,7 @@
 // The command line of `logstream`: what each subcommand was asked to do, parsed by CLI11.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <variant>
@@ -38,6 +39,12 @@ struct ReplayOptions {
 /// The parse's outcome: a subcommand to run, or an exit status to return at once (help,
 /// version, usage errors; their text is already printed).
 using Invocation = std::variant<RunOptions, ReplayOptions, int>;
+
+/// --buffer's limit: the history costs about 100 bytes a line besides its text (the text
+/// itself is bounded by bytes, 8 MiB), so this keeps an empty-lines flood near 100 MB.
+inline constexpr std::uint64_t max_buffer_lines = 1'000'000;
+/// --stop-timeout's limit (11.6 days); past ~9.3e15 s the milliseconds no longer fit.
+inline constexpr double max_stop_timeout_seconds = 1e6;
 
 /// Exit status for usage errors (as getopt-based tools use).
 inline constexpr int usage_status = 2;

@@ -2,6 +2,7 @@
 // command drives one through the stream's life; the front end decides what reaches stdout.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include <logstream/streamer.hpp>
@@ -28,6 +29,13 @@ public:
   /// The run is over (or never started): draw the last state, restore the terminal.
   /// Called once, on the main thread, after every callback returned.
   virtual void end(const RunSummary& summary) = 0;
+  /// The run is given up while another thread may be blocked writing (a stdout nobody reads):
+  /// leave the terminal usable if that can be done without blocking. Thread-safe.
+  virtual void abandon() {}
+  /// Why stdout did not get everything this front end meant to write, when that is a failure
+  /// (a full disk, an I/O error): empty when it got everything, or when its reader closed the
+  /// pipe (reported, but the reader's choice, as `| head` makes). Thread-safe.
+  virtual std::string failure() const { return {}; }
 };
 
 }  // namespace logstream::cli

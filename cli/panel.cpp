@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "format.hpp"
-#include "text.hpp"
+#include "terminal_safe.hpp"
 
 namespace logstream::cli {
 namespace {

@@ -3,15 +3,45 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
 #include <fmt/format.h>
 
-#include <logstream/sinks/console_sink.hpp>
-
 #include "format.hpp"
+#include "messages.hpp"
 #include "panel.hpp"
 #include "terminal.hpp"
+#include "terminal_safe.hpp"
 
 namespace logstream::cli {
+
+// The committed lines on stdout, one write per batch. A write error retires the sink (the
+// stream reports it); its errno tells a failure from a reader that left.
+class PlainDisplay::LineSink : public Sink {
+public:
+  void write(const LineBatch& batch) override {
+    out_.clear();
+    for (const Line& line : batch) {
+      if (line.transient) continue;
+      if (line.is_stderr()) out_ += "[stderr] ";
+      append_terminal_safe(out_, line.text);
+      if (!line.continued) out_ += '\n';
+    }
+    if (write_all(STDOUT_FILENO, out_)) return;
+    const int error = errno;
+    error_ = error;
+    if (error == EPIPE) throw std::runtime_error("stdout was closed by its reader: lines are no longer shown (the log file still gets them)");
+    throw std::system_error(error, std::generic_category(), "cannot write to stdout");
+  }
+  std::string name() const override { return "stdout"; }
+  int error() const noexcept { return error_; }
+
+private:
+  std::string out_;
+  std::atomic<int> error_{0};
+};
 
 PlainDisplay::PlainDisplay(bool show_lines, std::chrono::milliseconds status_interval)
     : show_lines_(show_lines), interval_(status_interval) {}
@@ -20,8 +50,10 @@ PlainDisplay::~PlainDisplay() { stop_thread(); }
 
 void PlainDisplay::attach(Streamer& streamer) {
   streamer_ = &streamer;
-  if (show_lines_)
-    streamer.add_sink(std::make_shared<ConsoleSink>(ConsoleSinkOptions{.fd = STDOUT_FILENO, .color = false, .sanitize = true}));
+  if (show_lines_) {
+    sink_ = std::make_shared<LineSink>();
+    streamer.add_sink(sink_);
+  }
   streamer.on_event = [this](const StreamEvent& e) {
     if (e.kind != EventKind::exited && e.kind != EventKind::gap) notice(e.message);
   };
@@ -32,8 +64,13 @@ void PlainDisplay::begin() {
   thread_ = std::thread([this] { run_status_loop(); });
 }
 
-void PlainDisplay::notice(std::string_view text) {
-  write_all(STDERR_FILENO, fmt::format("logstream: {}\n", text));
+// Bounded: the signal thread calls this, and must not hang on a stderr nobody reads.
+void PlainDisplay::notice(std::string_view text) { say_within(text); }
+
+std::string PlainDisplay::failure() const {
+  const int error = sink_ ? sink_->error() : 0;
+  if (error == 0 || error == EPIPE) return {};
+  return fmt::format("cannot write to stdout: {}", std::strerror(error));
 }
 
 void PlainDisplay::end(const RunSummary&) { stop_thread(); }
@@ -68,15 +105,11 @@ std::string PlainDisplay::status_line(std::chrono::steady_clock::time_point now)
   last_lines_ = stats.lines;
   last_updates_ = progress.updates;
   const double elapsed = seconds_between(started_, now);
-  std::string line = fmt::format("logstream: {} | {} lines | {:.1f} lines/s | {}", format_clock(elapsed), stats.lines,
-                                 rate, describe_progress(progress));
+  std::string line = fmt::format("{} | {} lines | {:.1f} lines/s | {}", format_clock(elapsed), stats.lines, rate,
+                                 describe_progress(progress));
   if (progress.best_score) line += " | best " + format_score(*progress.best_score);
   if (auto eta = eta_seconds(progress, elapsed)) line += " | ETA " + format_clock(*eta);
-  // describe_progress may carry the child's text (the model name): no control bytes out.
-  for (char& c : line)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  line += '\n';
-  return line;
+  return message_line(line);  // describe_progress carries the child's text (the model name)
 }
 
 }  // namespace logstream::cli

@@ -1,11 +1,13 @@
 // PlainDisplay: for pipes, TERM=dumb and --plain. The child's lines go to stdout as they come
-// (stderr lines marked "[stderr] ", control bytes replaced), and every few seconds a one-line
-// status goes to stderr. No escape sequence is ever written.
+// (stderr lines marked "[stderr] ", made terminal-safe), and every few seconds a one-line status
+// goes to stderr. No escape sequence is ever written.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -25,8 +27,11 @@ public:
   void begin() override;
   void notice(std::string_view text) override;
   void end(const RunSummary& summary) override;
+  std::string failure() const override;
 
 private:
+  class LineSink;
+
   void run_status_loop();
   std::string status_line(std::chrono::steady_clock::time_point now);
   void stop_thread();
@@ -34,6 +39,7 @@ private:
   bool show_lines_;
   std::chrono::milliseconds interval_;
   Streamer* streamer_ = nullptr;
+  std::shared_ptr<LineSink> sink_;
   std::chrono::steady_clock::time_point started_{};
   RateMeter rate_;
   std::uint64_t last_lines_ = 0;

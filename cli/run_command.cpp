@@ -3,7 +3,10 @@
 
 #include <unistd.h>
 
+#include <condition_variable>
+#include <cstdlib>
 #include <memory>
+#include <mutex>
 
 #include <fmt/format.h>
 
@@ -11,20 +14,24 @@
 
 #include "display.hpp"
 #include "exit_status.hpp"
+#include "fifo_log_sink.hpp"
 #include "format.hpp"
 #include "json_output.hpp"
 #include "log_path.hpp"
+#include "messages.hpp"
+#include "metrics_export.hpp"
 #include "plain_display.hpp"
 #include "rules_option.hpp"
 #include "signals.hpp"
+#include "sink_failures.hpp"
 #include "terminal.hpp"
 
 namespace logstream::cli {
 namespace {
 
 constexpr std::chrono::seconds plain_status_interval{5};
-
-void say(std::string_view text) { write_all(STDERR_FILENO, fmt::format("logstream: {}\n", text)); }
+// After a stop signal that gives up, the run still gets this long to end on its own.
+constexpr std::chrono::seconds give_up_grace{1};
 
 std::string base_name(const std::string& command) {
   const auto slash = command.rfind('/');
@@ -61,6 +68,54 @@ std::vector<std::filesystem::path> metrics_paths(const RunOptions& o) {
   return paths;
 }
 
+void add_metrics_exports(Streamer& streamer, const RunOptions& o) {
+  if (!o.metrics_csv.empty())
+    streamer.add_sink(std::make_shared<MetricsExport>(streamer.get_metrics(), MetricsSinkOptions{.csv_path = o.metrics_csv}, o.metrics_csv));
+  if (!o.metrics_json.empty())
+    streamer.add_sink(std::make_shared<MetricsExport>(streamer.get_metrics(), MetricsSinkOptions{.json_path = o.metrics_json}, o.metrics_json));
+}
+
+// Set once the run's last word is written: the signal thread then has nothing to give up.
+class RunEnd {
+public:
+  void mark() {
+    {
+      std::lock_guard lock(mutex_);
+      ended_ = true;
+    }
+    ended_cv_.notify_all();
+  }
+  bool wait(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return ended_cv_.wait_for(lock, timeout, [this] { return ended_; });
+  }
+
+private:
+  std::mutex mutex_;
+  std::condition_variable ended_cv_;
+  bool ended_ = false;
+};
+
+// What the stream, its sinks and the front end say about the finished (or abandoned) run.
+void complete_summary(RunSummary& summary, const Streamer& streamer, const SinkFailures& failures, const Output& output,
+                      std::chrono::steady_clock::time_point started) {
+  summary.duration_seconds = seconds_between(started, std::chrono::steady_clock::now());
+  summary.stats = streamer.stats();
+  summary.progress = streamer.get_progress();
+  summary.exit = streamer.exit_status();
+  const std::string log_sink = "file:" + summary.log_file.string();
+  if (auto error = failures.of(log_sink)) summary.log_error = *error;
+  std::vector<std::filesystem::path> written;
+  for (const auto& path : summary.metrics_files)
+    (failures.of(MetricsExport::sink_name(path)) ? summary.metrics_failed : written).push_back(path);
+  summary.metrics_files = std::move(written);
+  summary.output_error = output.failure();
+  summary.status = summary.exit ? status_of(*summary.exit) : internal_failure_status;
+  // Whatever the command did, what logstream was asked to keep is not all there.
+  const bool incomplete = !summary.log_error.empty() || !summary.metrics_failed.empty() || !summary.output_error.empty() || summary.gave_up;
+  if (incomplete) summary.status = internal_failure_status;
+}
+
 int finish(Output& output, RunSummary& summary) {
   output.end(summary);
   if (!summary.start_error.empty()) say(summary.start_error);
@@ -72,33 +127,44 @@ int finish(Output& output, RunSummary& summary) {
 
 int run_command(const RunOptions& o) {
   RuleSet rules;
-  try {
-    rules = load_rules(o.rules_file, o.rules);
-  } catch (const RuleError& e) {
-    say(e.what());
-    return usage_status;
-  }
-  const std::filesystem::path log_file =
-      o.log_file.empty() ? default_log_path(o.command.front(), std::chrono::system_clock::now()) : std::filesystem::path(o.log_file);
-  try {
-    prepare_log_file(log_file);
-  } catch (const std::system_error& e) {
-    say(e.what());
-    return internal_failure_status;
+  PreparedLog log;
+  {
+    // No child yet and nothing to save: a signal simply ends logstream, even while a rules
+    // file or the log's FIFO keeps it waiting.
+    const InterruptibleScope interruptible;
+    try {
+      rules = load_rules(o.rules_file, o.rules);
+    } catch (const RuleError& e) {
+      say(e.what());
+      return usage_status;
+    }
+    const std::filesystem::path log_file =
+        o.log_file.empty() ? default_log_path(o.command.front(), std::chrono::system_clock::now()) : std::filesystem::path(o.log_file);
+    try {
+      log = prepare_log_file(log_file);
+    } catch (const std::exception& e) {
+      say(e.what());
+      return internal_failure_status;
+    }
   }
 
   // CMD reads our stdin, as under `time` or `make`: `logstream run -- cmd < input` and an
   // interactive debugger both work. On a pty, stdin is the pseudo-terminal.
   ProcessSpec spec{.argv = o.command, .inherit_stdin = !o.pty, .pty = o.pty};
-  Streamer streamer{spec, log_file, streamer_options(o, std::move(rules))};
+  const bool fifo = log.fifo_fd >= 0;
+  Streamer streamer{spec, fifo ? std::filesystem::path() : log.path, streamer_options(o, std::move(rules))};
+  if (fifo) streamer.add_sink(std::make_shared<FifoLogSink>(log.fifo_fd, log.path, o.raw));
   std::unique_ptr<Output> output = make_output(o);
   output->attach(streamer);
-  if (!o.metrics_csv.empty() || !o.metrics_json.empty())
-    streamer.add_sink(std::make_shared<MetricsSink>(
-        streamer.get_metrics(), MetricsSinkOptions{.csv_path = o.metrics_csv, .json_path = o.metrics_json}));
+  add_metrics_exports(streamer, o);
+  SinkFailures failures;
+  streamer.on_event = [&failures, shown = std::move(streamer.on_event)](const StreamEvent& e) {
+    failures.record(e);
+    if (shown) shown(e);
+  };
 
-  RunSummary summary{.log_file = log_file, .metrics_files = metrics_paths(o)};
-  say(fmt::format("running {}; log file {}", o.command.front(), log_file.string()));
+  RunSummary summary{.log_file = log.path, .metrics_files = metrics_paths(o)};
+  say(fmt::format("running {}; log file {}", o.command.front(), log.path.string()));
   const auto started = std::chrono::steady_clock::now();
   try {
     streamer.start();
@@ -113,16 +179,24 @@ int run_command(const RunOptions& o) {
   }
 
   output->begin();
-  {
-    SignalForwarder forwarder(streamer, *output, stop_grace(o));
-    streamer.wait_for_completion();
-  }
-  summary.duration_seconds = seconds_between(started, std::chrono::steady_clock::now());
-  summary.stats = streamer.stats();
-  summary.progress = streamer.get_progress();
-  summary.exit = streamer.exit_status();
-  summary.status = summary.exit ? status_of(*summary.exit) : internal_failure_status;
-  return finish(*output, summary);
+  RunEnd run_end;
+  // Runs on the signal thread, possibly while this thread is blocked in a write: it only
+  // queries the streamer (thread-safe), writes without blocking, and ends the process.
+  const auto give_up = [&] {
+    if (run_end.wait(give_up_grace) || streamer.is_process_running()) return;
+    RunSummary late{.log_file = log.path, .metrics_files = metrics_paths(o), .gave_up = true};
+    complete_summary(late, streamer, failures, *output, started);
+    output->abandon();
+    const std::string text = message_line("gave up waiting for the command's output to be written (is stdout read?)") + format_summary(late);
+    write_within(STDERR_FILENO, text, std::chrono::seconds(1));
+    std::_Exit(late.status);
+  };
+  SignalForwarder forwarder(streamer, *output, stop_grace(o), give_up);
+  streamer.wait_for_completion();
+  complete_summary(summary, streamer, failures, *output, started);
+  const int status = finish(*output, summary);
+  run_end.mark();
+  return status;
 }
 
 }  // namespace logstream::cli

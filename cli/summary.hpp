@@ -21,7 +21,14 @@ struct RunSummary {
   int status = 0;                  ///< logstream's own exit status
   std::string start_error;         ///< why the command did not start
   std::filesystem::path log_file;
-  std::vector<std::filesystem::path> metrics_files;
+  /// Why the log file lacks lines (a write failed: disk full, file size limit); empty: complete.
+  std::string log_error;
+  std::vector<std::filesystem::path> metrics_files;   ///< exports written
+  std::vector<std::filesystem::path> metrics_failed;  ///< exports that failed (reported as they did)
+  /// Why stdout did not get all the output (see Output::failure); empty: it did.
+  std::string output_error;
+  /// logstream gave up waiting for output that could not be written (a second stop signal).
+  bool gave_up = false;
 };
 
 /// "position 3/6, trial 5/15, model XGBoost, score 0.4294"; "none" when nothing was seen.

@@ -1,9 +1,12 @@
 // Terminal queries and whole writes (see terminal.hpp).
 #include "terminal.hpp"
 
+#include <limits.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -33,6 +36,24 @@ bool color_wanted(int fd) noexcept {
 bool write_all(int fd, std::string_view data) noexcept {
   while (!data.empty()) {
     const ssize_t written = ::write(fd, data.data(), data.size());
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data.remove_prefix(static_cast<std::size_t>(written));
+  }
+  return true;
+}
+
+bool write_within(int fd, std::string_view data, std::chrono::milliseconds timeout) noexcept {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!data.empty()) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    pollfd ready{fd, POLLOUT, 0};
+    const int polled = ::poll(&ready, 1, static_cast<int>(std::max<std::chrono::milliseconds::rep>(left.count(), 0)));
+    if (polled < 0 && errno == EINTR) continue;
+    if (polled <= 0 || (ready.revents & POLLOUT) == 0) return false;
+    const ssize_t written = ::write(fd, data.data(), std::min<std::size_t>(data.size(), PIPE_BUF));
     if (written < 0) {
       if (errno == EINTR) continue;
       return false;

@@ -2,6 +2,7 @@
 // and whole writes that survive EINTR and partial writes.
 #pragma once
 
+#include <chrono>
 #include <string_view>
 
 namespace logstream::cli {
@@ -20,5 +21,9 @@ TerminalSize terminal_size(int fd) noexcept;
 bool color_wanted(int fd) noexcept;
 /// Writes everything; false on an error (EPIPE when the reader went away).
 bool write_all(int fd, std::string_view data) noexcept;
+/// Writes everything unless `fd` stops taking data for `timeout` (a pipe nobody reads, a
+/// terminal held by Ctrl-S); false then or on an error. Writes go out in pieces of at most
+/// PIPE_BUF bytes, each after poll() said there is room, so none of them blocks on a pipe.
+bool write_within(int fd, std::string_view data, std::chrono::milliseconds timeout) noexcept;
 
 }  // namespace logstream::cli

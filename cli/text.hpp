@@ -1,16 +1,11 @@
-// Child text made safe for a terminal and measured in columns: what the display draws.
+// Text measured and cut in terminal columns: what the display draws (made safe first, by
+// terminal_safe.hpp).
 #pragma once
 
 #include <cstddef>
-#include <string>
 #include <string_view>
 
 namespace logstream::cli {
-
-/// Drops ANSI escape sequences (CSI, OSC, two-byte ESC forms) and replaces every other control
-/// byte but TAB with '?', so a child cannot move our cursor or recolour the panel.
-void append_terminal_safe(std::string& out, std::string_view text);
-std::string terminal_safe(std::string_view text);
 
 /// Terminal columns `text` takes: wide characters (CJK, emoji) two, combining marks none, an
 /// invalid byte one.

@@ -4,10 +4,26 @@
 #include <algorithm>
 
 namespace logstream {
+namespace {
+
+constexpr std::size_t initial_slots = 64;
+
+// The ring grows as it fills instead of holding max_lines slots from the start (a million-line
+// buffer would otherwise cost ~100 MB before the first line): unrolled so that the oldest line
+// is in slot 0, then doubled, up to `max_lines`.
+void grow_ring(std::vector<OwnedLine>& slots, std::size_t& head, std::array<std::size_t, 2>& transient_slot, std::size_t max_lines) {
+  const std::size_t size = slots.size();
+  std::rotate(slots.begin(), slots.begin() + static_cast<std::ptrdiff_t>(head), slots.end());
+  for (std::size_t& slot : transient_slot) slot = (slot + size - head) % size;
+  head = 0;
+  slots.resize(std::min(max_lines, size * 2));
+}
+
+}  // namespace
 
 LogBuffer::LogBuffer(LogBufferOptions options) : options_(options) {
   options_.max_lines = std::max<std::size_t>(options_.max_lines, 1);
-  slots_.resize(options_.max_lines);
+  slots_.resize(std::min(options_.max_lines, initial_slots));
 }
 
 void LogBuffer::write(const LineBatch& batch) {
@@ -41,6 +57,7 @@ void LogBuffer::push(const Line& line) {
   if (transient_seq_[s]) {
     slot = &slots_[transient_slot_[s]];
   } else {
+    if (count_ == slots_.size() && slots_.size() < options_.max_lines) grow_ring(slots_, head_, transient_slot_, options_.max_lines);
     if (count_ == slots_.size()) evict_oldest();
     transient_slot_[s] = index_of(count_);
     slot = &slots_[transient_slot_[s]];

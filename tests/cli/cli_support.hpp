@@ -7,6 +7,7 @@
 #include <pty.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>  // RLIMIT_FSIZE
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -77,6 +79,10 @@ struct CliOptions {
   bool pty_stdout = false;  ///< stdout and stderr on a pseudo-terminal of cols x rows
   unsigned short cols = 100;
   unsigned short rows = 30;
+  std::filesystem::path stdout_file;  ///< stdout opened for writing from this path (/dev/full, a FIFO)
+  bool stdout_unread = false;  ///< stdout is a pipe this process holds open and never reads
+  bool new_session = false;    ///< setsid() before exec: no terminal, an orphaned process group
+  std::optional<rlim_t> file_size_limit;  ///< RLIMIT_FSIZE in bytes
 };
 
 /// One run of the CLI. stdout and stderr are read by poll() into out() and err() (with a
@@ -94,13 +100,20 @@ public:
     } else if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
       throw std::runtime_error("pipe failed");
     }
+    if (!options.stdout_file.empty()) {
+      ::close(out[0]);
+      ::close(out[1]);
+      out[0] = -1;
+      out[1] = -1;  // the child opens the file itself, so that opening a FIFO blocks only it
+    }
     std::vector<std::string> argv{cli_path()};
     argv.insert(argv.end(), args.begin(), args.end());
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) exec_child(argv, options, out, err);
-    ::close(out[1]);
+    if (out[1] >= 0) ::close(out[1]);
     out_fd_ = out[0];
+    if (options.stdout_unread) std::swap(out_fd_, unread_fd_);
     if (err[1] >= 0) ::close(err[1]);
     err_fd_ = err[0];
   }
@@ -113,6 +126,7 @@ public:
     }
     if (out_fd_ >= 0) ::close(out_fd_);
     if (err_fd_ >= 0) ::close(err_fd_);
+    if (unread_fd_ >= 0) ::close(unread_fd_);
   }
   CliProcess(const CliProcess&) = delete;
   CliProcess& operator=(const CliProcess&) = delete;
@@ -140,6 +154,12 @@ public:
     return read_until([&] { return err_.find(text) != std::string::npos; }, timeout);
   }
 
+  /// Closes our end of the CLI's stdout, as a reader that goes away (`| head`) does.
+  void close_out() {
+    if (out_fd_ >= 0) ::close(out_fd_);
+    out_fd_ = -1;
+  }
+
   /// True while the CLI has not exited (does not reap it).
   bool running() {
     siginfo_t info{};
@@ -164,13 +184,24 @@ private:
     if (!options.cwd.empty() && ::chdir(options.cwd.c_str()) != 0) ::_exit(120);
     for (const auto& [name, value] : options.env) ::setenv(name.c_str(), value.c_str(), 1);
     for (const auto& name : options.unset_env) ::unsetenv(name.c_str());
+    if (options.file_size_limit) {
+      const rlimit limit{*options.file_size_limit, *options.file_size_limit};
+      if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(123);
+    }
+    if (options.new_session) ::setsid();
     if (options.pty_stdout) {
       ::setsid();
       ::ioctl(out[1], TIOCSCTTY, 0);
       ::dup2(out[1], 1);
       ::dup2(out[1], 2);
     } else {
-      ::dup2(out[1], 1);
+      if (!options.stdout_file.empty()) {
+        const int fd = ::open(options.stdout_file.c_str(), O_WRONLY);
+        if (fd < 0) ::_exit(124);
+        ::dup2(fd, 1);
+      } else {
+        ::dup2(out[1], 1);
+      }
       ::dup2(err[1], 2);
     }
     const int input = ::open(options.stdin_file.empty() ? "/dev/null" : options.stdin_file.c_str(), O_RDONLY);
@@ -214,12 +245,22 @@ private:
   pid_t pid_ = -1;
   int out_fd_ = -1;
   int err_fd_ = -1;
+  int unread_fd_ = -1;  // stdout_unread: the pipe's read end, held open, never read
   bool reaped_ = false;
   std::string out_;
   std::string err_;
   std::size_t stamped_end_ = 0;
   std::vector<std::pair<std::int64_t, std::string>> stamped_;
 };
+
+/// The peak resident set of a running process (VmHWM), in KiB; 0 once it has exited. Not
+/// getrusage or wait4: their peak includes the test process's own pages, which a forked child
+/// counts until it execs (so sample only once the CLI has written something).
+inline long vm_hwm_kib(pid_t pid) {
+  const std::string status = read_file("/proc/" + std::to_string(pid) + "/status");
+  const auto at = status.find("VmHWM:");
+  return at == std::string::npos ? 0 : std::stol(status.substr(at + 6));
+}
 
 /// Runs the CLI to the end: {status, stdout, stderr}.
 struct CliResult {

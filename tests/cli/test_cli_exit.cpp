@@ -70,6 +70,35 @@ TEST_CASE("cli: usage errors give 2", "[cli][exit]") {
   SECTION("replay without a file") { CHECK(run_cli({"replay"}, in_dir).status == 2); }
 }
 
+TEST_CASE("cli: option values that cannot work are usage errors naming the limit", "[cli][exit][options]") {
+  TempDir dir;
+  const CliOptions in_dir{.cwd = dir.path()};
+  const std::string child = test_child_path();
+  const auto rejected = [&](const std::string& option, const std::string& value, const std::string& limit) {
+    const CliResult r = run_cli({"run", option, value, "--", child, "exit", "0"}, in_dir);
+    INFO(option << " " << value << ": " << r.err);
+    CHECK(r.status == 2);
+    CHECK(r.err.find(option) != std::string::npos);
+    CHECK(r.err.find(limit) != std::string::npos);
+    CHECK(r.out.empty());  // the command did not run
+  };
+  for (const char* value : {"nan", "inf", "-1", "1e16", "9.3e15", "1000001", "ten"})
+    rejected("--stop-timeout", value, "must be a finite number of seconds from 0 to 1e+06");
+  for (const char* value : {"0", "1000001", "1e9", "18446744073709551616", "-1", "2.5"})
+    rejected("--buffer", value, "must be a whole number from 1 to 1000000");
+  CHECK(run_cli({"run", "--plain", "--stop-timeout", "1e6", "--buffer", "1000000", "--", child, "exit", "0"}, in_dir).status == 0);
+  CHECK(run_cli({"run", "--plain", "--stop-timeout", "0", "--buffer", "1", "--", child, "exit", "0"}, in_dir).status == 0);
+}
+
+TEST_CASE("cli: a rules file larger than 1 MiB is refused, whatever it is", "[cli][exit][rules]") {
+  TempDir dir;
+  const CliResult r = run_cli(run_args({"--rules", "/dev/zero"}, {"exit", "0"}), CliOptions{.cwd = dir.path()});
+  CHECK(r.status == 2);
+  CHECK(r.err.find("rules file '/dev/zero' is larger than the limit of 1 MiB") != std::string::npos);
+  const CliResult replayed = run_cli({"replay", "/dev/null", "--rules", "/dev/zero"}, CliOptions{.cwd = dir.path()});
+  CHECK(replayed.status == 2);
+}
+
 TEST_CASE("cli: --help, run --help and --version exit 0", "[cli][exit]") {
   const CliResult help = run_cli({"--help"});
   CHECK(help.status == 0);

@@ -81,14 +81,16 @@ TEST_CASE("cli json: a training run gives lines, progress and metrics, then exit
   CHECK(events.back()["exit_code"] == 0);
   CHECK(events.back()["signal"].is_null());
   std::uint64_t last_seq = 0;
+  std::string committed;  // the committed lines, as the log file stores them
   bool saw_model = false, saw_best = false, saw_loss = false, saw_transient = false;
   for (std::size_t i = 0; i + 1 < events.size(); ++i) {
     const Json& e = events[i];
     CHECK(e["type"] != "exit");  // exactly one exit, the last
     if (e["type"] == "line") {
-      CHECK(e["seq"].get<std::uint64_t>() == last_seq + 1);  // none missing, in order
+      CHECK(e["seq"].get<std::uint64_t>() > last_seq);  // in order (transient states may be left out)
       last_seq = e["seq"];
       saw_transient |= e["transient"].get<bool>();
+      if (!e["transient"].get<bool>()) committed += e["text"].get<std::string>() + "\n";
       if (e["text"].get<std::string>().find("trial") == 0) CHECK(e["source"] == "stderr");
     } else if (e["type"] == "metric") {
       CHECK(e["seq"].get<std::uint64_t>() <= last_seq);  // never before the line that holds it
@@ -103,6 +105,8 @@ TEST_CASE("cli json: a training run gives lines, progress and metrics, then exit
   CHECK(saw_loss);
   CHECK(saw_transient);
   CHECK(events.back()["lines"] == last_seq);
+  // No committed line is missing: they are the log file's lines, in its order.
+  CHECK(committed == read_file(dir.path() / announced_log(r.err)));
 }
 
 TEST_CASE("cli json: invalid UTF-8 still gives valid JSON", "[cli][json]") {
@@ -167,4 +171,39 @@ TEST_CASE("cli: --rule feeds a progress field", "[cli][rules]") {
   for (const Json& e : parse_events(r.out))
     if (e["type"] == "progress" && e["position"] == 2 && e["total_positions"] == 5) seen = true;
   CHECK(seen);
+}
+
+TEST_CASE("cli json: pieces of an over-long line say they continue", "[cli][json]") {
+  TempDir dir;
+  const CliResult r = run_json(dir, {"bigline", "3"});  // 3 MiB, then "after"
+  REQUIRE(r.status == 0);
+  std::string whole;
+  std::vector<bool> continued;
+  for (const Json& e : parse_events(r.out)) {
+    if (e["type"] != "line" || e["transient"].get<bool>()) continue;
+    continued.push_back(e.value("continued", false));
+    if (e["text"] != "after") whole += e["text"].get<std::string>();
+  }
+  // 1 MiB pieces: the first two continue; the third ends at the newline; "after" is short.
+  CHECK(continued == std::vector<bool>{true, true, false, false});
+  CHECK(whole == std::string(3u << 20, 'x'));
+}
+
+TEST_CASE("cli json: a line that never ends is not re-sent whole after every read", "[cli][json]") {
+  TempDir dir;
+  const std::size_t mib = 32;
+  const CliResult r = run_json(dir, {"cr-burst", std::to_string(mib)});
+  REQUIRE(r.status == 0);
+  INFO("JSON bytes: " << r.out.size());
+  // The text itself once (in committed pieces), plus at most ~10 transient states a second.
+  CHECK(r.out.size() < 2 * (mib << 20));
+  std::string committed;
+  std::uint64_t last_seq = 0;
+  for (const Json& e : parse_events(r.out)) {
+    if (e["type"] != "line") continue;
+    CHECK(e["seq"].get<std::uint64_t>() > last_seq);
+    last_seq = e["seq"];
+    if (!e["transient"].get<bool>()) committed += e["text"].get<std::string>() + (e.value("continued", false) ? "" : "\n");
+  }
+  CHECK(committed == std::string(mib << 20, 'x') + "\nafter\n");
 }

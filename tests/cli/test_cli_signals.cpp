@@ -53,6 +53,17 @@ TEST_CASE("cli: SIGTERM is forwarded, then SIGKILL after --stop-timeout", "[cli]
   }
 }
 
+TEST_CASE("cli: a second SIGTERM kills the group without waiting for --stop-timeout", "[cli][signals]") {
+  TempDir dir;
+  CliProcess cli(run_args({"--plain", "--stop-timeout", "1000"}, {"ignore-term"}), CliOptions{.cwd = dir.path()});
+  REQUIRE(cli.out_contains("ready\n"));
+  ::kill(cli.pid(), SIGTERM);
+  REQUIRE(cli.err_contains("SIGTERM received"));
+  ::kill(cli.pid(), SIGTERM);
+  CHECK(cli.finish() == 128 + SIGKILL);
+  CHECK(cli.err().find("second SIGTERM: killed the command's process group") != std::string::npos);
+}
+
 TEST_CASE("cli: after SIGINT in --json mode the exit object still comes last", "[cli][signals][json]") {
   TempDir dir;
   CliProcess cli(run_args({"--json"}, {"slow", "100000", "20"}), CliOptions{.cwd = dir.path()});

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "../../cli/terminal_safe.hpp"
 #include "../../cli/text.hpp"
 
 using logstream::cli::columns;

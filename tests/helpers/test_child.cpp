@@ -223,6 +223,17 @@ int mode_burst(Args args) {
   return 0;
 }
 
+// A carriage return, then MIB MiB without newline in 64 KiB writes, then one: a progress line
+// that never ends, which the reader re-delivers as a growing transient state after each read.
+int mode_cr_burst(Args args) {
+  const std::uint64_t mib = arg_number(args, 0, "MIB", 64 * 1024);
+  const std::string block(block_bytes, 'x');
+  emit(1, "\r");
+  for (std::uint64_t i = 0; i < mib * (1024 * 1024 / block_bytes); ++i) emit(1, block);
+  emit(1, "\nafter\n");
+  return 0;
+}
+
 int mode_exit(Args args) {
   const auto code = static_cast<int>(arg_number(args, 0, "CODE", 255));
   emit(1, "bye\n");
@@ -517,6 +528,7 @@ constexpr Mode modes[] = {
     {"write-file", "FILE SEED MAX", 3, 3, mode_write_file},
     {"bigline", "MIB", 1, 1, mode_bigline},
     {"burst", "MIB", 1, 1, mode_burst},
+    {"cr-burst", "MIB", 1, 1, mode_cr_burst},
     {"exit", "CODE", 1, 1, mode_exit},
     {"signal", "SIG", 1, 1, mode_signal},
     {"ignore-term", "[ignore-int]", 0, 1, mode_ignore_term},
