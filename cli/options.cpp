@@ -74,6 +74,10 @@ void define_run(CLI::App& run, RunOptions& o, bool& plain, bool& json) {
                  "After forwarding SIGTERM/SIGHUP, SIGKILL the group if it still runs this long")
       ->type_name("SECONDS")
       ->check(seconds_in(0, max_stop_timeout_seconds));
+  run.add_option("--max-drain", o.max_drain_seconds,
+                 "After CMD exits, stop reading output a background process still writes after this long")
+      ->type_name("SECONDS")
+      ->check(seconds_in(0, max_stop_timeout_seconds));
   run.add_flag("-q,--quiet", o.quiet, "Do not show CMD's lines (the log file still gets them)");
   run.add_flag("--raw", o.raw, "Keep every byte in the log file, CR progress updates included");
   run.add_flag("--pty", o.pty,

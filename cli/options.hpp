@@ -21,6 +21,7 @@ struct RunOptions {
   std::string metrics_csv;
   std::string metrics_json;
   double stop_timeout_seconds = 10;
+  std::optional<double> max_drain_seconds;  // none: follow a background writer while it writes
   bool quiet = false;
   bool raw = false;
   bool pty = false;

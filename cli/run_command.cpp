@@ -58,6 +58,8 @@ StreamerOptions streamer_options(const RunOptions& o, RuleSet rules) {
   options.log_file.raw = o.raw;
   options.extraction.rules = std::move(rules);
   options.stop_grace = stop_grace(o);
+  if (o.max_drain_seconds)
+    options.max_drain = std::chrono::milliseconds(static_cast<std::int64_t>(*o.max_drain_seconds * 1000));
   return options;
 }
 
