@@ -461,6 +461,7 @@ void Stream::report(StreamEvent event) {
 }
 
 void Stream::call_on_event(const StreamEvent& event) noexcept {
+  if (!config_.on_event) return;
   try {
     config_.on_event(event);
   } catch (...) {
