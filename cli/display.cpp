@@ -68,11 +68,11 @@ TtyDisplay::~TtyDisplay() {
 void TtyDisplay::attach(Streamer& streamer) {
   streamer_ = &streamer;
   streamer.add_sink(std::make_shared<LineSink>(*this));
-  streamer.on_progress_update = [this](const TrainingProgress&) {
+  streamer.on_progress_update += [this](const TrainingProgress&) {
     std::lock_guard lock(mutex_);
     changed_ = true;
   };
-  streamer.on_event = [this](const StreamEvent& e) {
+  streamer.on_event += [this](const StreamEvent& e) {
     if (e.kind != EventKind::exited && e.kind != EventKind::gap) notice(e.message);
   };
 }

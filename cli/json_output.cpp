@@ -5,6 +5,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -24,23 +26,27 @@ public:
 
   void open() override { origin_ = streamer_.get_progress().start_time; }
 
-  // Each line is followed by the metrics found in it (the batch carries both, in line order). A
-  // state the throttle holds back keeps its metrics until it is written; one it drops (a later
-  // state replaced it) still has its metrics written: every observation is.
+  // Each line is followed by the metrics found in it, then by the progress it changed (the batch
+  // carries all three, in line order). A state the throttle holds back keeps its metrics and
+  // progress until it is written; one it drops (a later state replaced it) still has its
+  // metrics written: every observation is.
   void write(const LineBatch& batch) override {
     std::string out;
     const LineBatch::Metrics metrics = batch.metrics();
+    const std::span<const ProgressChange> changes = batch.progress_changes();
     std::size_t next = 0;
+    std::size_t next_change = 0;
     const TransientThrottle::Emit add = [&](const Line& line) {
       out += to_json_line(line_json(line, origin_));
-      if (!deferred_.empty() && deferred_.front().seq == line.seq) write_deferred(out);
+      if (deferred_seq_ == line.seq) write_deferred(out);
     };
     for (const Line& line : batch) {
       if (owner_.include_lines_) {
         throttle_.take(line, add);
-        if (!deferred_.empty() && throttle_.held_seq() != deferred_.front().seq) write_deferred(out);
+        if (deferred_seq_ && throttle_.held_seq() != deferred_seq_) write_deferred(out);  // replaced
       }
       const bool held = owner_.include_lines_ && throttle_.held_seq() == line.seq;
+      if (held) deferred_seq_ = line.seq;
       for (; next < metrics.size() && metrics[next].seq <= line.seq; ++next) {
         const MetricObservation m = metrics[next];
         if (held) {
@@ -49,8 +55,17 @@ public:
           out += to_json_line(metric_json(m, origin_, batch.arrival()));
         }
       }
+      for (; next_change < changes.size() && changes[next_change].seq <= line.seq; ++next_change) {
+        if (held) {
+          deferred_progress_ = changes[next_change].progress;
+        } else {
+          write_progress(out, changes[next_change].progress);
+        }
+      }
     }
     if (owner_.include_lines_) throttle_.end_batch();
+    // The end of the stream: a batch without lines, its one change sets end_time.
+    for (; next_change < changes.size(); ++next_change) write_progress(out, changes[next_change].progress);
     if (!out.empty()) owner_.emit(out);
   }
 
@@ -76,6 +91,16 @@ private:
     for (const Deferred& d : deferred_)
       out += to_json_line(metric_json(MetricObservation{d.key, d.value, d.seq}, origin_, d.arrival));
     deferred_.clear();
+    if (deferred_progress_) write_progress(out, *deferred_progress_);
+    deferred_progress_.reset();
+    deferred_seq_.reset();
+  }
+
+  // Only changed fields make an event (the end changes end_time alone).
+  void write_progress(std::string& out, const TrainingProgress& p) {
+    if (p.same_fields(last_progress_)) return;
+    last_progress_ = p;
+    out += to_json_line(progress_json(p));
   }
 
   JsonOutput& owner_;
@@ -83,6 +108,9 @@ private:
   std::chrono::steady_clock::time_point origin_{};
   TransientThrottle throttle_;
   std::vector<Deferred> deferred_;  // the metrics of the state the throttle holds back
+  std::optional<TrainingProgress> deferred_progress_;  // and the progress it made
+  std::optional<std::uint64_t> deferred_seq_;          // the state they wait for
+  TrainingProgress last_progress_;  // the last one written
 };
 
 JsonOutput::JsonOutput(bool include_lines) : include_lines_(include_lines) {}
@@ -91,13 +119,9 @@ void JsonOutput::attach(Streamer& streamer) {
   streamer_ = &streamer;
   sink_ = std::make_shared<LineSink>(*this, streamer);
   streamer.add_sink(sink_);
-  streamer.on_progress_update = [this](const TrainingProgress& p) {
-    // The stream also reports its end (end_time): only changed fields make an event.
-    if (p.same_fields(last_progress_)) return;  // progress callbacks never run concurrently
-    last_progress_ = p;
-    emit(to_json_line(progress_json(p)));
-  };
-  streamer.on_event = [this](const StreamEvent& e) {
+  // Events through on_event rather than the sink's: it also hears what happens while the sinks
+  // close (a log file whose last flush fails).
+  streamer.on_event += [this](const StreamEvent& e) {
     if (Json object = event_json(e); !object.is_null()) emit(to_json_line(object));
   };
 }

@@ -33,7 +33,6 @@ private:
   bool include_lines_;
   Streamer* streamer_ = nullptr;
   std::shared_ptr<LineSink> sink_;
-  TrainingProgress last_progress_;  // the last one written; the progress callback's own
   std::mutex mutex_;  // one writer at a time; held while a write blocks
   // The errno of the first failed write. Atomic, not under mutex_: failure() is asked while a
   // write may be blocked holding it (the signal thread giving up on a stdout nobody reads).

@@ -54,7 +54,7 @@ void PlainDisplay::attach(Streamer& streamer) {
     sink_ = std::make_shared<LineSink>();
     streamer.add_sink(sink_);
   }
-  streamer.on_event = [this](const StreamEvent& e) {
+  streamer.on_event += [this](const StreamEvent& e) {
     if (e.kind != EventKind::exited && e.kind != EventKind::gap) notice(e.message);
   };
 }

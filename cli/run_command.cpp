@@ -160,10 +160,7 @@ int run_command(const RunOptions& o) {
   output->attach(streamer);
   add_metrics_exports(streamer, o);
   SinkFailures failures;
-  streamer.on_event = [&failures, shown = std::move(streamer.on_event)](const StreamEvent& e) {
-    failures.record(e);
-    if (shown) shown(e);
-  };
+  streamer.on_event += [&failures](const StreamEvent& e) { failures.record(e); };
 
   RunSummary summary{.log_file = log.path, .metrics_files = metrics_paths(o)};
   say(fmt::format("running {}; log file {}", o.command.front(), log.path.string()));

@@ -1,35 +1,24 @@
-// A custom sink in a few lines: count error lines and keep the last one, beside the log file.
+// A custom sink in a few lines: each line with the metrics found in it, then how the run ended.
 //   custom_sink COMMAND [ARGS...]
-#include <atomic>
 #include <cstdio>
-#include <mutex>
 
 #include <logstream/logstream.hpp>
 
-class ErrorCounter : public logstream::Sink {
+// One actor drives it: calls come one at a time, in stream order, the exit after the last line.
+class Printer : public logstream::Sink {
 public:
   void write(const logstream::LineBatch& batch) override {
+    auto metrics = batch.metrics();  // in line order, each with its line's seq
+    std::size_t m = 0;
     for (const logstream::Line& line : batch) {
-      if (line.transient) continue;
-      if (line.is_stderr() || line.text.find("ERROR") != std::string_view::npos) {
-        ++errors_;
-        std::lock_guard lock(mutex_);
-        last_ = line.text;
-      }
+      if (!line.transient) std::printf("%.*s\n", int(line.text.size()), line.text.data());
+      for (; m < metrics.size() && metrics[m].seq == line.seq; ++m)
+        std::printf("  metric %.*s = %g\n", int(metrics[m].key.size()), metrics[m].key.data(), metrics[m].value);
     }
   }
-  std::string name() const override { return "error-counter"; }
-
-  int errors() const { return errors_; }
-  std::string last() const {
-    std::lock_guard lock(mutex_);
-    return last_;
+  void on_event(const logstream::StreamEvent& event) override {
+    if (event.kind == logstream::EventKind::exited) std::printf("end: %s\n", event.message.c_str());
   }
-
-private:
-  std::atomic<int> errors_{0};
-  mutable std::mutex mutex_;
-  std::string last_;
 };
 
 int main(int argc, char** argv) {
@@ -37,14 +26,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s COMMAND [ARGS...]\n", argv[0]);
     return 2;
   }
-  auto counter = std::make_shared<ErrorCounter>();
-  logstream::ProcessSpec spec;
-  spec.argv.assign(argv + 1, argv + argc);
-  logstream::Streamer streamer{spec, "logs/custom_sink.log"};
-  streamer.add_sink(counter);
-  streamer.add_sink(std::make_shared<logstream::ConsoleSink>());
+  logstream::Streamer streamer{logstream::ProcessSpec{.argv = {argv + 1, argv + argc}}};
+  streamer.add_sink(std::make_shared<Printer>());
   streamer.start();
   streamer.wait_for_completion();
-  std::printf("%d error line(s); last: %s\n", counter->errors(), counter->last().c_str());
   return streamer.get_process_returncode().value_or(1);
 }

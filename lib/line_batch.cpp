@@ -41,7 +41,8 @@ MetricObservation LineBatch::metric(std::size_t index) const noexcept {
 
 std::size_t LineBatch::footprint() const noexcept {
   return sizeof(LineBatch) + raw_.capacity() + joined_.capacity() + records_.capacity() * sizeof(Record) +
-         metric_keys_.capacity() + metric_records_.capacity() * sizeof(MetricRecord);
+         metric_keys_.capacity() + metric_records_.capacity() * sizeof(MetricRecord) +
+         progress_changes_.capacity() * sizeof(ProgressChange);
 }
 
 std::uint64_t LineBatch::first_seq() const noexcept { return first_seq_; }

@@ -1,11 +1,17 @@
 // Streamer: the public face of a Stream; holds the settings until start() builds the pipeline.
 #include <logstream/streamer.hpp>
 
+#include <fmt/format.h>
+
 #include <logstream/error.hpp>
 
 #include "actors/stream.hpp"
 
 namespace logstream {
+
+void throw_subscribed_after_start(const char* what) {
+  throw UsageError(fmt::format("{} must be subscribed to before start()", what));
+}
 
 struct Streamer::Pending {
   Input input;
@@ -69,16 +75,17 @@ void Streamer::start() {
     std::lock_guard lock(stream_mutex_);
     if (pending_->start_called) throw UsageError("start() was already called");
     pending_->start_called = true;
+    started_.store(true, std::memory_order_release);
     config = StreamConfig{pending_->input,
                           pending_->log_file,
                           pending_->options,
                           pending_->sinks,
                           pending_->output_queue_used ? output_queue_ : nullptr,
                           metrics_,
-                          on_new_line,
-                          on_progress_update,
-                          on_event,
-                          on_complete};
+                          on_new_line.functions(),
+                          on_progress_update.functions(),
+                          on_event.functions(),
+                          on_complete.functions()};
   }
   config.options.runtime.reset();  // the Streamer holds the runtime; the runtime waits for the stream
   try {

@@ -6,11 +6,13 @@
 #include <cstdint>
 #include <iterator>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <logstream/line.hpp>
+#include <logstream/progress.hpp>
 
 namespace logstream {
 
@@ -47,6 +49,12 @@ struct MetricObservation {
   std::string_view key;  ///< valid while the batch lives
   double value = 0;
   std::uint64_t seq = 0;  ///< the line it came from
+};
+
+/// A change of progress that extraction found: the whole progress just after line `seq`.
+struct ProgressChange {
+  std::uint64_t seq = 0;  ///< the line it came from (the stream's last line for its end)
+  TrainingProgress progress;
 };
 
 class LineBatch;
@@ -114,11 +122,14 @@ public:
   /// MetricStore's bounds refused), so a sink sees a line's metrics in the same call as the line.
   /// Empty when extraction is off, and in batches that did not come through a stream's parser.
   Metrics metrics() const noexcept { return Metrics{this}; }
+  /// The progress changes these lines caused, in line order, each with the progress after it.
+  /// The stream's last batch may hold no line and one change: the end (end_time set).
+  std::span<const ProgressChange> progress_changes() const noexcept { return progress_changes_; }
 
   /// The bytes exactly as read (every CR, every partial line): what a raw writer stores.
   std::string_view raw() const noexcept { return raw_.view(); }
   Source raw_source() const noexcept { return source_; }
-  /// Bytes this batch keeps alive (what backpressure counts).
+  /// Bytes this batch keeps alive: what drop_queue_bytes bounds for a drop_oldest sink.
   std::size_t footprint() const noexcept;
   /// The sequence number of the first line; last_seq() is first_seq() - 1 for an empty batch.
   std::uint64_t first_seq() const noexcept;
@@ -162,6 +173,7 @@ private:
   friend class ParserActor;
 
   void add_metric(std::string_view key, double value, std::uint64_t seq);
+  void add_progress(std::uint64_t seq, const TrainingProgress& progress) { progress_changes_.push_back({seq, progress}); }
   MetricObservation metric(std::size_t index) const noexcept;
 
   // Sequence numbers are contiguous within a batch: record i is line first_seq_ + i.
@@ -187,6 +199,7 @@ private:
   std::vector<Record> records_;
   std::string metric_keys_;
   std::vector<MetricRecord> metric_records_;
+  std::vector<ProgressChange> progress_changes_;
   Source source_ = Source::out;
   std::uint64_t first_seq_ = 0;
   std::chrono::steady_clock::time_point arrival_{};

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include <logstream/events.hpp>
 #include <logstream/line_batch.hpp>
 
 namespace logstream {
@@ -19,9 +20,12 @@ struct GapEvent {
   std::uint64_t count = 0;      ///< how many lines it did not get
 };
 
-/// A destination for lines. Each sink is driven by its own actor: open(), then write() for every
-/// batch in sequence order, then close(); never two calls at once, always from a runtime worker
-/// thread (or the host loop's thread for an embedded runtime). Throwing from a hook is allowed:
+/// A destination for a stream: its lines, what extraction found in them (each batch carries its
+/// metric observations and progress changes) and its events. Each sink is driven by its own
+/// actor: open(), then write() for every batch in sequence order with on_event() for each event
+/// at its place among them (an exit comes after the last line), then close(); never two calls
+/// at once, always from a runtime worker thread (or the host loop's thread for an embedded
+/// runtime; a drop_oldest sink from a thread of its own). Throwing from a hook is allowed:
 /// the sink is retired (no further hook is called, not even close()), one `sink_error` event
 /// names it, its remaining lines are counted in `SinkStats::failed_lines`, and the stream and
 /// the other sinks go on. The exception is CallbackError (a CallbackSink's user function
@@ -42,6 +46,12 @@ public:
   virtual void close() {}
   /// A drop_oldest sink is told which lines it missed, before the next batch it gets.
   virtual void on_gap(const GapEvent& /*gap*/) {}
+  /// The stream's events, in order with the batches: `exited` after the last line, `truncated`
+  /// where reading stopped, `sink_error` and `gap` of any sink (this one's own gap after its
+  /// on_gap), from the start until the end of input; what happens after it, while the sinks
+  /// close, and a `callback_error` reach Streamer::on_event only. Never dropped, also for a
+  /// drop_oldest sink.
+  virtual void on_event(const StreamEvent& /*event*/) {}
 
   virtual OverflowPolicy overflow() const { return OverflowPolicy::block; }
   /// For events and statistics.

@@ -1,6 +1,7 @@
 // Streamer: the seed's RealTimeLogStreamer in C++ — run a command, stream its lines, watch it.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -24,6 +25,7 @@
 #include <logstream/runtime.hpp>
 #include <logstream/sink.hpp>
 #include <logstream/sinks/file_sink.hpp>
+#include <logstream/subscribers.hpp>
 
 namespace logstream {
 
@@ -90,13 +92,18 @@ class Stream;
 /// Runs one child (or reads one fd) and streams its output: framing, progress extraction, the
 /// bounded buffer, the log file and any added sinks.
 ///
-/// Callbacks (`on_new_line`, `on_progress_update`, `on_event`, `on_complete`) run on a runtime
-/// worker thread, never on the I/O thread, never under a library lock, never two of one kind
-/// at once; with `worker_threads = 0` (the default of a host-loop runtime) they run on the loop's
-/// thread. Events come in the order they happened; on_complete comes after every event and
-/// every line, and before wait_for_completion() returns. Callbacks may call the queries and
-/// stop(); stop() then only requests the stop, and wait_for_completion() from a callback
-/// returns false at once instead of waiting on itself. Set callbacks and sinks before start().
+/// Callbacks (`on_new_line`, `on_progress_update`, `on_event`, `on_complete`; each may have
+/// several subscribers, see Subscribers) run on a runtime worker thread, never on the I/O
+/// thread, never under a library lock, never two of one subscriber at once; with
+/// `worker_threads = 0` (the default of a host-loop runtime) they run on the loop's thread.
+/// Each on_new_line and on_progress_update subscriber is a lossless sink of its own: it gets
+/// every line (every progress change, then the end with end_time set) in order, and a slow one
+/// holds back reading as a slow sink does. Events come in the order they happened (the exit as
+/// soon as the child exited: a sink's on_event gets it after the last line instead);
+/// on_complete comes after every event and every line, and before wait_for_completion()
+/// returns. Callbacks may call the queries and stop(); stop() then only requests the stop, and
+/// wait_for_completion() from a callback returns false at once instead of waiting on itself.
+/// Subscribe and add sinks before start(): after it both throw UsageError.
 /// Queries are thread-safe at any time, also while start() or stop() runs on another thread.
 ///
 /// A Streamer may be destroyed on any thread, also from its own callbacks: off the runtime's
@@ -114,10 +121,14 @@ public:
   Streamer(const Streamer&) = delete;
   Streamer& operator=(const Streamer&) = delete;
 
-  std::function<void(const Line&)> on_new_line;
-  std::function<void(const TrainingProgress&)> on_progress_update;
-  std::function<void(const StreamEvent&)> on_event;
-  std::function<void()> on_complete;
+private:
+  std::atomic<bool> started_{false};  // first: the subscribers refer to it
+
+public:
+  Subscribers<void(const Line&)> on_new_line{started_, "on_new_line"};
+  Subscribers<void(const TrainingProgress&)> on_progress_update{started_, "on_progress_update"};
+  Subscribers<void(const StreamEvent&)> on_event{started_, "on_event"};
+  Subscribers<void()> on_complete{started_, "on_complete"};
 
   /// Adds a sink; before start().
   void add_sink(std::shared_ptr<Sink> sink);

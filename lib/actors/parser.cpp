@@ -16,12 +16,36 @@ ParserActor::ParserActor(StreamContext& stream, Executor& executor, ExtractorOpt
 Task<> ParserActor::run() {
   extractor_.start(start_);
   while (co_await inbox_.wait()) {
-    while (auto message = inbox_.try_receive()) deliver(std::move(message->batch), message->held_bytes);
+    while (auto message = inbox_.try_receive()) {
+      if (!message->event) {
+        deliver(std::move(message->batch), message->held_bytes);
+      } else if (message->event->kind == EventKind::exited) {
+        exit_ = std::move(message->event);  // after the end's progress: the last word
+      } else {
+        fan_out(message->event);
+      }
+    }
   }
-  extractor_.finish(std::chrono::steady_clock::now());
-  stream_.progress_changed(extractor_.progress());
+  deliver_end();
   for (SinkActor* sink : sinks_) sink->close();
   stream_.actor_done();
+}
+
+void ParserActor::fan_out(const std::shared_ptr<const StreamEvent>& event) {
+  for (SinkActor* sink : sinks_) sink->send_event(event);
+}
+
+void ParserActor::deliver_end() {
+  // The end is a progress change too (end_time): a batch without lines that carries it,
+  // placed after the last line, then the exit.
+  extractor_.finish(std::chrono::steady_clock::now());
+  stream_.progress_changed(extractor_.progress());
+  LineBatch end;
+  end.first_seq_ = last_seq_ + 1;
+  end.add_progress(last_seq_, extractor_.progress());
+  auto batch = std::make_shared<const LineBatch>(std::move(end));
+  for (SinkActor* sink : sinks_) sink->send(batch);
+  if (exit_) fan_out(exit_);
 }
 
 void ParserActor::deliver(LineBatch batch, std::size_t held_bytes) {
@@ -30,19 +54,19 @@ void ParserActor::deliver(LineBatch batch, std::size_t held_bytes) {
     return;
   }
   std::array<std::uint64_t, 2> counts{};
-  const bool each_change = stream_.watches_each_progress();
   bool changed = false;
   for (const Line& line : batch) {
     ++counts[static_cast<std::size_t>(line.source)];
     if (extractor_.feed(line)) {
       changed = true;
-      if (each_change) stream_.progress_changed(extractor_.progress());
+      batch.add_progress(line.seq, extractor_.progress());
     }
     // Keys view the line's text, which the batch's metric arena does not touch.
     for (const MetricStore::Observation& o : extractor_.observations()) batch.add_metric(o.key, o.value, line.seq);
   }
-  // Nobody sees the states between two batches: without a callback, publish the last one.
-  if (changed && !each_change) stream_.progress_changed(extractor_.progress());
+  if (!batch.empty()) last_seq_ = batch.last_seq();
+  // Queries see the state after each batch; sinks see every change, in the batch.
+  if (changed) stream_.progress_changed(extractor_.progress());
   for (std::size_t s = 0; s < counts.size(); ++s)
     if (counts[s]) lines_[s].fetch_add(counts[s], std::memory_order_relaxed);
   // In-flight bytes are the bytes read from the pipe: they are released when the last sink

@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include <logstream/events.hpp>
 #include <logstream/extractor.hpp>
 #include <logstream/framing.hpp>
 #include <logstream/task.hpp>
@@ -18,10 +19,12 @@ namespace logstream {
 class StreamContext;
 
 /// What the reader side sends: the lines framed from one read (or a source's last line at its
-/// end), and the bytes of pipe buffer they hold, released when the last sink lets go.
+/// end) and the bytes of pipe buffer they hold, released when the last sink lets go; or, with
+/// `event` set, a stream event for every sink at this place among the batches.
 struct ReadMessage {
   LineBatch batch;
   std::size_t held_bytes = 0;
+  std::shared_ptr<const StreamEvent> event;
 };
 
 class ParserActor {
@@ -39,6 +42,8 @@ public:
 
 private:
   void deliver(LineBatch batch, std::size_t held_bytes);
+  void deliver_end();
+  void fan_out(const std::shared_ptr<const StreamEvent>& event);
 
   StreamContext& stream_;
   Mailbox<ReadMessage> inbox_;
@@ -46,6 +51,8 @@ private:
   std::vector<SinkActor*> sinks_;
   std::chrono::steady_clock::time_point start_{};
   std::array<std::atomic<std::uint64_t>, 2> lines_{};
+  std::uint64_t last_seq_ = 0;
+  std::shared_ptr<const StreamEvent> exit_;  // held until the end's progress went out
 };
 
 }  // namespace logstream

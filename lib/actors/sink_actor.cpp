@@ -1,6 +1,7 @@
 // The sink actor: open, write each batch in order (reporting gaps), flush when caught up, close.
 #include "actors/sink_actor.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <system_error>
@@ -44,6 +45,14 @@ struct SinkCore {
   template <typename F>
   bool guarded(const char* what, F&& hook);
   void deliver(const LineBatch& batch);
+  void deliver(const StreamEvent& event);
+  void deliver(const Delivery& delivery) {
+    if (delivery.event) {
+      deliver(*delivery.event);
+    } else {
+      deliver(*delivery.batch);
+    }
+  }
   void flush_if(bool caught_up);
 
   std::mutex stream_mutex;
@@ -65,15 +74,33 @@ struct SinkCore {
   std::atomic<bool> abandoned{false};
 };
 
-/// A drop_oldest sink's queue, bounded in bytes: the parser pushes, the sink's thread pops.
+/// A drop_oldest sink's queue, bounded in the bytes of its batches (events are never dropped):
+/// the parser pushes, the sink's thread pops.
 struct LossyQueue {
+  /// Drops the oldest batches while over the bound, keeping the newest; returns the lines dropped.
+  std::uint64_t trim();
+
   std::mutex mutex;
   std::condition_variable ready;
-  std::deque<BatchPtr> batches;
+  std::deque<Delivery> entries;
+  std::size_t batches = 0;
   std::size_t bytes = 0;
   std::size_t cap = 0;
   bool closed = false;
 };
+
+std::uint64_t LossyQueue::trim() {
+  std::uint64_t dropped = 0;
+  auto it = entries.begin();
+  while (batches > 1 && bytes > cap) {
+    while (it->event) ++it;  // a batch is further on: batches > 1
+    dropped += it->batch->size();
+    bytes -= it->batch->footprint();
+    --batches;
+    it = entries.erase(it);
+  }
+  return dropped;
+}
 
 template <typename F>
 bool SinkCore::guarded(const char* what, F&& hook) {
@@ -104,18 +131,18 @@ bool SinkCore::guarded(const char* what, F&& hook) {
 }
 
 void SinkCore::deliver(const LineBatch& batch) {
-  if (!batch.empty()) {
-    if (batch.first_seq() > next_seq) {
-      GapEvent gap{next_seq, batch.first_seq() - next_seq};
-      guarded("on_gap", [&] { sink->on_gap(gap); });
-      report(StreamEvent{.kind = EventKind::gap,
-                         .sink = name,
-                         .message = fmt::format("{} skipped {} line(s) from #{}", name, gap.count, gap.first_seq),
-                         .first_seq = gap.first_seq,
-                         .count = gap.count});
-    }
-    next_seq = batch.last_seq() + 1;
+  // Every batch says where it starts, also one without lines (the end's): lines dropped
+  // before the last batch are a gap too.
+  if (batch.first_seq() > next_seq) {
+    GapEvent gap{next_seq, batch.first_seq() - next_seq};
+    guarded("on_gap", [&] { sink->on_gap(gap); });
+    report(StreamEvent{.kind = EventKind::gap,
+                       .sink = name,
+                       .message = fmt::format("{} skipped {} line(s) from #{}", name, gap.count, gap.first_seq),
+                       .first_seq = gap.first_seq,
+                       .count = gap.count});
   }
+  next_seq = std::max(next_seq, batch.last_seq() + 1);
   if (failed) {
     failed_lines.fetch_add(batch.size(), std::memory_order_relaxed);
     return;
@@ -126,6 +153,11 @@ void SinkCore::deliver(const LineBatch& batch) {
   } else {
     failed_lines.fetch_add(batch.size(), std::memory_order_relaxed);
   }
+}
+
+void SinkCore::deliver(const StreamEvent& event) {
+  if (failed) return;
+  guarded("on_event", [&] { sink->on_event(event); });
 }
 
 void SinkCore::flush_if(bool caught_up) {
@@ -143,19 +175,22 @@ namespace {
 void run_lossy(std::shared_ptr<SinkCore> core, std::shared_ptr<LossyQueue> queue) {
   core->guarded("open", [&] { core->sink->open(); });
   for (;;) {
-    BatchPtr batch;
+    Delivery delivery;
     bool caught_up = false;
     {
       std::unique_lock lock(queue->mutex);
-      queue->ready.wait(lock, [&] { return !queue->batches.empty() || queue->closed; });
-      if (queue->batches.empty()) break;
-      batch = std::move(queue->batches.front());
-      queue->batches.pop_front();
-      queue->bytes -= batch->footprint();
-      caught_up = queue->batches.empty();
+      queue->ready.wait(lock, [&] { return !queue->entries.empty() || queue->closed; });
+      if (queue->entries.empty()) break;
+      delivery = std::move(queue->entries.front());
+      queue->entries.pop_front();
+      if (delivery.batch) {
+        queue->bytes -= delivery.batch->footprint();
+        --queue->batches;
+      }
+      caught_up = queue->entries.empty();
     }
-    core->deliver(*batch);
-    batch.reset();
+    core->deliver(delivery);
+    delivery = {};
     core->flush_if(caught_up);
   }
   if (!core->failed) core->guarded("close", [&] { core->sink->close(); });
@@ -192,20 +227,28 @@ SinkActor::~SinkActor() {
 
 void SinkActor::send(BatchPtr batch, bool may_run_here) {
   if (!lossy_) {
-    inbox_.send(std::move(batch), may_run_here);
+    inbox_.send(Delivery{std::move(batch), nullptr}, may_run_here);
     return;
   }
   {
     std::lock_guard lock(lossy_->mutex);
     lossy_->bytes += batch->footprint();
-    lossy_->batches.push_back(std::move(batch));
+    ++lossy_->batches;
+    lossy_->entries.push_back(Delivery{std::move(batch), nullptr});
     // The newest batch always stays: the sink gets the latest state, the gap before it reported.
-    while (lossy_->batches.size() > 1 && lossy_->bytes > lossy_->cap) {
-      const BatchPtr& old = lossy_->batches.front();
-      core_->dropped.fetch_add(old->size(), std::memory_order_relaxed);
-      lossy_->bytes -= old->footprint();
-      lossy_->batches.pop_front();
-    }
+    if (std::uint64_t dropped = lossy_->trim()) core_->dropped.fetch_add(dropped, std::memory_order_relaxed);
+  }
+  lossy_->ready.notify_one();
+}
+
+void SinkActor::send_event(std::shared_ptr<const StreamEvent> event) {
+  if (!lossy_) {
+    inbox_.send(Delivery{nullptr, std::move(event)});
+    return;
+  }
+  {
+    std::lock_guard lock(lossy_->mutex);
+    lossy_->entries.push_back(Delivery{nullptr, std::move(event)});
   }
   lossy_->ready.notify_one();
 }
@@ -240,8 +283,10 @@ void SinkActor::watch_lossy() {
     std::uint64_t queued = 0;
     {
       std::lock_guard lock(queue->mutex);
-      for (const auto& batch : queue->batches) queued += batch->size();
-      queue->batches.clear();
+      for (const auto& entry : queue->entries)
+        if (entry.batch) queued += entry.batch->size();
+      queue->entries.clear();
+      queue->batches = 0;
       queue->bytes = 0;
     }
     StreamContext* stream = core->detach([&](StreamContext& s) {
@@ -274,9 +319,9 @@ Task<> SinkActor::run() {
   SinkCore& core = *core_;
   core.guarded("open", [&] { core.sink->open(); });
   while (co_await inbox_.wait()) {
-    while (auto batch = inbox_.try_receive()) {
-      core.deliver(**batch);
-      batch->reset();  // release now: backpressure counts what is held
+    while (auto delivery = inbox_.try_receive()) {
+      core.deliver(*delivery);
+      *delivery = {};  // release now: backpressure counts what is held
       core.flush_if(false);
     }
     core.flush_if(true);

@@ -21,6 +21,12 @@ class StreamContext;
 struct SinkCore;
 struct LossyQueue;
 
+/// What a sink actor is handed: a batch, or (with `event` set) a stream event.
+struct Delivery {
+  BatchPtr batch;
+  std::shared_ptr<const StreamEvent> event;
+};
+
 /// The parser is its only producer.
 ///
 /// A lossless (block) sink is a coroutine on the actor executor; it holds batches until
@@ -42,6 +48,8 @@ public:
   bool lossy() const noexcept { return lossy_ != nullptr; }
   /// Parser only. `may_run_here`: a lossless sink that is idle may run on the parser's thread.
   void send(BatchPtr batch, bool may_run_here = true);
+  /// Parser only. Never dropped, also by a drop_oldest sink.
+  void send_event(std::shared_ptr<const StreamEvent> event);
   void close();               // parser only
   Task<> run();
   SinkStats stats() const;
@@ -53,7 +61,7 @@ private:
   std::shared_ptr<SinkCore> core_;
   std::shared_ptr<LossyQueue> lossy_;  // drop_oldest only
   std::chrono::milliseconds abandon_after_;
-  Mailbox<BatchPtr> inbox_;            // block only
+  Mailbox<Delivery> inbox_;            // block only
   std::thread thread_;                 // drop_oldest only
 };
 

@@ -15,6 +15,7 @@
 #include <logstream/sinks/file_sink.hpp>
 
 #include "actors/detached.hpp"
+#include "sinks/progress_callback_sink.hpp"
 #include "loop/fd_source_reader.hpp"
 #include "loop/pipe_reader.hpp"
 #include "loop/ticker.hpp"
@@ -45,8 +46,9 @@ void Stream::build() {
   std::vector<std::shared_ptr<Sink>> sinks;
   sinks.push_back(buffer_);
   if (!config_.log_file.empty()) sinks.push_back(std::make_shared<FileSink>(config_.log_file, o.log_file));
-  if (config_.on_new_line)
-    sinks.push_back(std::make_shared<CallbackSink>(config_.on_new_line, CallbackSinkOptions{.name = "on_new_line"}));
+  for (auto& callback : config_.on_new_line)
+    sinks.push_back(std::make_shared<CallbackSink>(callback, CallbackSinkOptions{.name = "on_new_line"}));
+  for (auto& callback : config_.on_progress_update) sinks.push_back(std::make_shared<ProgressCallbackSink>(callback));
   if (config_.output_queue) sinks.push_back(config_.output_queue);
   for (auto& sink : config_.sinks) sinks.push_back(sink);
 
@@ -283,7 +285,9 @@ void Stream::on_exit_on_loop(ExitStatus status) {
   StreamEvent event{.kind = EventKind::exited, .exit_code = status.exit_code, .term_signal = status.term_signal};
   event.message = status.term_signal ? fmt::format("killed by signal {}", *status.term_signal)
                                      : fmt::format("exited with code {}", status.exit_code.value_or(0));
-  report(std::move(event));
+  // Subscribers hear of it now; sinks after the last line, at the end of input.
+  exit_event_ = std::make_shared<const StreamEvent>(event);
+  tell_subscribers(std::move(event));
   maybe_finish_input_on_loop();
 }
 
@@ -291,6 +295,7 @@ void Stream::maybe_finish_input_on_loop() {
   if (input_finished_) return;
   bool process_done = !child_ || exited_;
   if (open_sources_ == 0 && process_done) {
+    if (exit_event_) parser_->inbox().send(ReadMessage{{}, 0, std::move(exit_event_)});
     input_finished_ = true;
     parser_->inbox().close();
     close_loop_side_on_loop();
@@ -412,9 +417,9 @@ void Stream::finish() {
 }
 
 void Stream::complete_on_strand() {
-  if (config_.on_complete) {
+  for (auto& on_complete : config_.on_complete) {
     try {
-      config_.on_complete();
+      on_complete();
     } catch (const std::exception& e) {
       call_on_event(StreamEvent{.kind = EventKind::callback_error, .message = fmt::format("on_complete threw: {}", e.what())});
     } catch (...) {
@@ -455,35 +460,45 @@ bool Stream::complete() const {
 // ---- events and queries -------------------------------------------------------------------------
 
 void Stream::report(StreamEvent event) {
-  if (!config_.on_event) return;
+  // A user callback's error is for the on_event subscribers only: a sink that is told of it
+  // and throws again would start a loop.
+  if (event.kind != EventKind::callback_error) {
+    auto shared = std::make_shared<const StreamEvent>(event);
+    if (runtime_.on_loop_thread()) {
+      tell_sinks_on_loop(std::move(shared));
+    } else {
+      runtime_.loop_executor().post(
+          [self = shared_from_this(), shared = std::move(shared)]() mutable { self->tell_sinks_on_loop(std::move(shared)); });
+    }
+  }
+  tell_subscribers(std::move(event));
+}
+
+void Stream::tell_sinks_on_loop(std::shared_ptr<const StreamEvent> event) {
+  // After the end of input the sinks are closing: they heard the last of the stream.
+  if (input_finished_ || !parser_) return;
+  parser_->inbox().send(ReadMessage{{}, 0, std::move(event)});
+}
+
+void Stream::tell_subscribers(StreamEvent event) {
+  if (config_.on_event.empty()) return;
   // From any thread (the loop reports exits and truncation): queued, never called here.
   callbacks_.post([this, event = std::move(event)] { call_on_event(event); }, shared_from_this());
 }
 
 void Stream::call_on_event(const StreamEvent& event) noexcept {
-  if (!config_.on_event) return;
-  try {
-    config_.on_event(event);
-  } catch (...) {
-    // on_event is the error channel itself: there is nowhere left to report to.
+  for (auto& on_event : config_.on_event) {
+    try {
+      on_event(event);
+    } catch (...) {
+      // on_event is the error channel itself: there is nowhere left to report to.
+    }
   }
 }
 
 void Stream::progress_changed(const TrainingProgress& progress) {
-  {
-    std::lock_guard lock(mutex_);
-    progress_ = progress;
-  }
-  if (!config_.on_progress_update) return;
-  try {
-    config_.on_progress_update(progress);
-  } catch (const std::exception& e) {
-    report(StreamEvent{.kind = EventKind::callback_error,
-                       .sink = "on_progress_update",
-                       .message = fmt::format("on_progress_update threw: {}", e.what())});
-  } catch (...) {
-    report(StreamEvent{.kind = EventKind::callback_error, .sink = "on_progress_update", .message = "on_progress_update threw"});
-  }
+  std::lock_guard lock(mutex_);
+  progress_ = progress;
 }
 
 TrainingProgress Stream::progress() const {

@@ -30,16 +30,18 @@ struct StreamConfig {
   std::vector<std::shared_ptr<Sink>> sinks;  // user sinks, after the built-in ones
   std::shared_ptr<OutputQueue> output_queue; // null unless asked for
   std::shared_ptr<MetricStore> metrics;      // the Streamer's: exists before start()
-  std::function<void(const Line&)> on_new_line;
-  std::function<void(const TrainingProgress&)> on_progress_update;
-  std::function<void(const StreamEvent&)> on_event;
-  std::function<void()> on_complete;
+  // Each subscriber of a line or progress becomes a sink of its own.
+  std::vector<std::function<void(const Line&)>> on_new_line;
+  std::vector<std::function<void(const TrainingProgress&)>> on_progress_update;
+  std::vector<std::function<void(const StreamEvent&)>> on_event;
+  std::vector<std::function<void()>> on_complete;
 };
 
 /// Threads: the loop side (child_, readers_, timers, everything named *_on_loop) is touched on
 /// the loop thread only; the actors run on the runtime's actor executor, and so do on_event and
 /// on_complete, through one strand (in order, one at a time, no lock held); the queries and
-/// request_stop() are thread-safe.
+/// request_stop() are thread-safe. Events reach the sinks through the parser's inbox, whose one
+/// producer is the loop side: an event from elsewhere (a sink's error) is posted to the loop.
 class Stream final : public StreamContext, public ReaderOwner, public std::enable_shared_from_this<Stream> {
 public:
   Stream(RuntimeImpl& runtime, StreamConfig config);
@@ -63,7 +65,6 @@ public:
   void report(StreamEvent event) override;
   void release(std::size_t bytes) override;
   void progress_changed(const TrainingProgress& progress) override;
-  bool watches_each_progress() const noexcept override { return static_cast<bool>(config_.on_progress_update); }
   void actor_done() override;
   void every_on_loop(std::chrono::milliseconds period, std::function<bool()> tick) override;
 
@@ -88,6 +89,8 @@ private:
   void finish();
   void complete_on_strand();
   void call_on_event(const StreamEvent& event) noexcept;
+  void tell_subscribers(StreamEvent event);
+  void tell_sinks_on_loop(std::shared_ptr<const StreamEvent> event);
   std::size_t add_inflight(std::size_t bytes);
 
   RuntimeImpl& runtime_;
@@ -114,6 +117,7 @@ private:
   bool kill_pending_ = false;  // stop() asked; the grace timer has not sent SIGKILL yet
   bool started_on_loop_ = false;  // a stop that comes first is applied once the child runs
   bool paused_on_loop_ = false;
+  std::shared_ptr<const StreamEvent> exit_event_;  // to the sinks at the end of input
 
   // Backpressure, shared with the actors.
   std::atomic<std::size_t> inflight_{0};

@@ -17,11 +17,8 @@ public:
   virtual void report(StreamEvent event) = 0;
   /// Bytes held by a batch were released (backpressure may resume reading).
   virtual void release(std::size_t bytes) = 0;
-  /// The extractor saw a change: publishes it and calls on_progress_update.
+  /// The progress after a batch, for queries (sinks get every change in the batches).
   virtual void progress_changed(const TrainingProgress& progress) = 0;
-  /// Whether someone watches each change (on_progress_update); if not, publishing the last
-  /// change of a batch is enough.
-  virtual bool watches_each_progress() const noexcept = 0;
   /// One actor finished (after its sink's close()), or was abandoned.
   virtual void actor_done() = 0;
   /// Calls `tick` on the loop thread every `period` until it returns false. `tick` owns what it

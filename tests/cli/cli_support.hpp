@@ -72,6 +72,7 @@ inline std::vector<std::string> split_lines(const std::string& text) {
 }
 
 struct CliOptions {
+  std::filesystem::path program;  ///< what runs instead of the CLI (an example)
   std::vector<std::pair<std::string, std::string>> env;  ///< set in the CLI's environment
   std::vector<std::string> unset_env;
   std::filesystem::path cwd;
@@ -106,7 +107,7 @@ public:
       out[0] = -1;
       out[1] = -1;  // the child opens the file itself, so that opening a FIFO blocks only it
     }
-    std::vector<std::string> argv{cli_path()};
+    std::vector<std::string> argv{options.program.empty() ? cli_path() : options.program.string()};
     argv.insert(argv.end(), args.begin(), args.end());
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");

@@ -100,7 +100,10 @@ const std::vector<std::string> kKinds = {"line", "progress", "sink_error", "call
 
 void check_every_kind_seen(Seen& seen) {
   std::lock_guard lock(seen.mutex);
-  for (const auto& kind : kKinds) CHECK(seen.threads.count(kind) == 1);
+  for (const auto& kind : kKinds) {
+    INFO("callback kind " << kind);
+    CHECK(seen.threads.count(kind) == 1);
+  }
   REQUIRE_FALSE(seen.order.empty());
   // on_complete after every event and line of its stream (the gap comes from another one).
   auto last = std::find_if(seen.order.rbegin(), seen.order.rend(), [](auto& k) { return k != "gap"; });

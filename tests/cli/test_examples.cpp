@@ -1,0 +1,28 @@
+// The examples do what their comments say, run as a user runs them.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "cli_support.hpp"
+
+using namespace logstream::test;
+
+TEST_CASE("examples: custom_sink gets each line, then its metrics, and the exit after the last line", "[examples]") {
+  const CliOptions options{.program = env_or("LOGSTREAM_EXAMPLE_CUSTOM_SINK", "examples/custom_sink")};
+  const CliResult r = run_cli({test_child_path(), "train", "2", "3", "0"}, options);
+  CHECK(r.status == 0);
+  const auto lines = split_lines(r.out);
+  REQUIRE(lines.size() > 3);
+  CHECK(lines.back() == "end: exited with code 0");
+  // Each metric line follows its own line (or another metric of it): loss and acc after "epoch".
+  std::size_t epochs = 0;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].rfind("epoch ", 0) != 0) continue;
+    ++epochs;
+    REQUIRE(i + 2 < lines.size());
+    CHECK(lines[i + 1].rfind("  metric loss = ", 0) == 0);
+    CHECK(lines[i + 2].rfind("  metric acc = ", 0) == 0);
+  }
+  CHECK(epochs == 6);
+  CHECK(std::count(lines.begin(), lines.end(), "end: exited with code 0") == 1);
+}
