@@ -68,10 +68,6 @@ TtyDisplay::~TtyDisplay() {
 void TtyDisplay::attach(Streamer& streamer) {
   streamer_ = &streamer;
   streamer.add_sink(std::make_shared<LineSink>(*this));
-  streamer.on_progress_update += [this](const TrainingProgress&) {
-    std::lock_guard lock(mutex_);
-    changed_ = true;
-  };
   streamer.on_event += [this](const StreamEvent& e) {
     if (e.kind != EventKind::exited && e.kind != EventKind::gap) notice(e.message);
   };
@@ -88,6 +84,8 @@ void TtyDisplay::take_batch(const LineBatch& batch) {
   const auto cols = static_cast<std::size_t>(shown_cols_.load(std::memory_order_relaxed));
   std::lock_guard lock(mutex_);
   lines_ += batch.size();  // every line, CR states included, as the summary counts them
+  // The progress after the batch is what the panel shows: it comes with the lines it was read from.
+  if (!batch.progress_changes().empty()) progress_ = batch.progress_changes().back().progress;
   for (const Line& line : batch) {
     if (line.transient) {
       transient_ = shown_text(line.text, cols);
@@ -210,6 +208,7 @@ std::string TtyDisplay::render(bool finished) {
   std::uint64_t dropped = 0;
   std::uint64_t lines = 0;
   bool changed = false;
+  TrainingProgress progress;
   {
     std::lock_guard lock(mutex_);
     entries.swap(pending_);
@@ -219,6 +218,7 @@ std::string TtyDisplay::render(bool finished) {
     std::swap(changed, changed_);
     transient = finished ? std::string() : transient_;
     lines = lines_;
+    progress = progress_;
   }
   // Between changes, one frame a second keeps the clock and the rate moving.
   const bool second_passed = now - last_frame_ >= std::chrono::seconds(1);
@@ -228,7 +228,7 @@ std::string TtyDisplay::render(bool finished) {
   if (dropped > 0)
     entries.push_front(Entry{fmt::format("logstream: {} lines not shown here (the terminal fell behind; they are in the log file)", dropped), Kind::notice});
 
-  PanelInput input{.progress = streamer_->get_progress(), .transient = std::move(transient),
+  PanelInput input{.progress = std::move(progress), .transient = std::move(transient),
                    .title = options_.title, .lines_per_second = rate_value_, .lines = lines,
                    .elapsed_seconds = seconds_between(started_, now), .finished = finished};
   if (auto store = streamer_->get_metrics()) {

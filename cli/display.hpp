@@ -72,6 +72,7 @@ private:
   std::size_t pending_bytes_ = 0;
   std::uint64_t dropped_ = 0;   // pending lines discarded while the terminal lagged
   std::uint64_t lines_ = 0;
+  TrainingProgress progress_;  // after the last batch the sink got
   std::string transient_;       // the latest CR state
   Source transient_source_ = Source::out;
   bool changed_ = false;

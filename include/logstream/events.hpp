@@ -21,7 +21,7 @@ struct StreamEvent {
   std::string sink;     ///< the sink concerned, if any
   std::string message;  ///< human-readable, names the thing and carries the OS text
   std::uint64_t first_seq = 0;  ///< gap: the first line skipped
-  std::uint64_t count = 0;      ///< gap: lines skipped; sink_error: lines not written
+  std::uint64_t count = 0;      ///< gap: lines skipped; sink_error of an abandoned drop_oldest sink: its queued lines
   std::optional<int> exit_code;
   std::optional<int> term_signal;
 };

@@ -130,12 +130,14 @@ public:
   Subscribers<void(const StreamEvent&)> on_event{started_, "on_event"};
   Subscribers<void()> on_complete{started_, "on_complete"};
 
-  /// Adds a sink; before start().
+  /// Adds a sink; before start(), else UsageError.
   void add_sink(std::shared_ptr<Sink> sink);
 
   /// Spawns the child (or starts reading the fd). Throws StartError naming the command and the
   /// OS error (not found, a script's interpreter not found, not executable, bad cwd, out of
-  /// fds, an fd that cannot be read); nothing is left running then.
+  /// fds, an fd that cannot be read) or a sink that threw from name()/overflow() (EINVAL);
+  /// RuleError for a user rule RE2 cannot build; UsageError when called twice or for options
+  /// out of bounds (max_inflight_bytes). Nothing is left running then.
   void start();
   /// SIGTERM to the child's process group, SIGKILL after stop_grace if anything of the group
   /// still runs (a grandchild that ignores SIGTERM, even one that closed its output); waits
