@@ -8,6 +8,8 @@
 #include <system_error>
 #include <unistd.h>
 
+#include "io/write_all.hpp"
+
 namespace logstream {
 namespace {
 constexpr std::string_view kRed = "\x1b[31m";
@@ -49,21 +51,17 @@ void ConsoleSink::write(const LineBatch& batch) {
     if (!line.continued) out_.push_back('\n');
   }
   std::string_view rest = out_;
-  while (!rest.empty()) {
-    ssize_t n = ::write(options_.fd, rest.data(), rest.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        // A non-blocking fd (a terminal or pipe the host set O_NONBLOCK on) is full: wait
-        // until it drains, on this sink's own thread, as a blocking write would.
-        pollfd writable{options_.fd, POLLOUT, 0};
-        if (::poll(&writable, 1, -1) < 0 && errno != EINTR)
-          throw std::system_error(errno, std::generic_category(), "cannot wait for the console");
-        continue;
-      }
-      throw std::system_error(errno, std::generic_category(), "cannot write to the console");
-    }
-    rest.remove_prefix(static_cast<std::size_t>(n));
+  for (;;) {
+    const io::WriteResult result = io::write_all(options_.fd, rest);
+    if (result.ok()) return;
+    rest.remove_prefix(result.written);
+    if (result.error != EAGAIN && result.error != EWOULDBLOCK)
+      throw std::system_error(result.error, std::generic_category(), "cannot write to the console");
+    // A non-blocking fd (a terminal or pipe the host set O_NONBLOCK on) is full: wait until it
+    // drains, on this sink's own thread, as a blocking write would.
+    pollfd writable{options_.fd, POLLOUT, 0};
+    if (::poll(&writable, 1, -1) < 0 && errno != EINTR)
+      throw std::system_error(errno, std::generic_category(), "cannot wait for the console");
   }
 }
 
