@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include <fmt/format.h>
+#include "text/time_format.hpp"
 
 namespace logstream {
 namespace {
@@ -35,7 +35,7 @@ std::chrono::steady_clock::duration TrainingProgress::elapsed() const {
 
 std::string TrainingProgress::elapsed_time() const {
   const auto total = std::chrono::duration_cast<std::chrono::seconds>(elapsed()).count();
-  return fmt::format("{:02}:{:02}:{:02}", total / 3600, (total / 60) % 60, total % 60);
+  return text::format_hms(total);
 }
 
 double TrainingProgress::position_progress() const noexcept {
