@@ -2,6 +2,7 @@
 #include "extract/tqdm.hpp"
 
 #include "extract/number_scan.hpp"
+#include "text/terminal_safe.hpp"
 
 namespace logstream::extract {
 namespace {
@@ -60,11 +61,7 @@ std::optional<Scanned<double>> scan_interval(std::string_view text, std::size_t 
 
 // Cursor moves and colours before the meter: ESC '[' params final-byte.
 std::string_view skip_ansi(std::string_view text) noexcept {
-  while (text.size() >= 2 && text[0] == '\x1b' && text[1] == '[') {
-    std::size_t i = 2;
-    while (i < text.size() && !(text[i] >= 0x40 && text[i] <= 0x7e)) ++i;
-    text.remove_prefix(i < text.size() ? i + 1 : i);
-  }
+  while (text.size() >= 2 && text[0] == '\x1b' && text[1] == '[') text.remove_prefix(text::csi_end(text, 2));
   return text;
 }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "io/write_all.hpp"
+#include "text/terminal_safe.hpp"
 
 namespace logstream {
 namespace {
@@ -22,10 +23,7 @@ bool no_color_env() {
 }  // namespace
 
 void append_sanitized(std::string& out, std::string_view text) {
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    out.push_back((u < 0x20 && c != '\t') || u == 0x7f ? '?' : c);
-  }
+  text::append_terminal_safe(out, text, text::Escapes::mark);
 }
 
 ConsoleSink::ConsoleSink(ConsoleSinkOptions options) : options_(std::move(options)) {
@@ -48,7 +46,7 @@ void ConsoleSink::write(const LineBatch& batch) {
     if (err) out_.append(options_.stderr_marker);
     append_text(line.text);
     if (err && color_) out_.append(kReset);
-    if (!line.continued) out_.push_back('\n');
+    if (ends_with_newline(line.terminator, line.continued)) out_.push_back('\n');
   }
   std::string_view rest = out_;
   for (;;) {
