@@ -43,14 +43,11 @@ std::optional<Scanned<double>> scan_interval(std::string_view text, std::size_t 
   double seconds = 0;
   int parts = 0;
   while (parts < 3) {
-    const std::size_t start = pos;
-    std::int64_t part = 0;
-    while (pos < text.size() && is_digit(text[pos]) && pos - start < 10) {
-      part = part * 10 + (text[pos] - '0');
-      ++pos;
-    }
-    if (pos == start || pos - start > 9) return std::nullopt;
-    seconds = seconds * 60 + static_cast<double>(part);
+    if (pos >= text.size() || !is_digit(text[pos])) return std::nullopt;  // scan_int takes a '-'
+    const auto part = scan_int(text, pos);
+    if (!part || part->end - pos > 9) return std::nullopt;
+    seconds = seconds * 60 + static_cast<double>(part->value);
+    pos = part->end;
     ++parts;
     if (pos >= text.size() || text[pos] != ':') break;
     ++pos;
