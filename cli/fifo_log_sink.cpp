@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "io/write_all.hpp"
+
 namespace logstream::cli {
 namespace {
 
@@ -34,26 +36,12 @@ void FifoLogSink::write(const LineBatch& batch) {
 
 void FifoLogSink::flush() {
   if (pending_.empty()) return;
-  // Cleared on failure too: the sink is retired then, and nothing may be written twice.
-  try {
-    write_out(pending_);
-  } catch (...) {
-    pending_.clear();
-    throw;
-  }
-  pending_.clear();
-}
-
-void FifoLogSink::write_out(std::string_view bytes) {
   if (fd_ < 0) throw std::system_error(EBADF, std::generic_category(), fmt::format("log file '{}' is not open", path_.string()));
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw std::system_error(errno, std::generic_category(), fmt::format("cannot write log file '{}'", path_.string()));
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
+  const io::WriteResult result = io::write_all(fd_, pending_);
+  // Cleared on failure too: the sink is retired then, and nothing may be written twice.
+  pending_.clear();
+  if (!result.ok())
+    throw std::system_error(result.error, std::generic_category(), fmt::format("cannot write log file '{}'", path_.string()));
 }
 
 void FifoLogSink::close() {

@@ -25,8 +25,6 @@ public:
   std::string name() const override;
 
 private:
-  void write_out(std::string_view bytes);
-
   int fd_;
   std::filesystem::path path_;
   bool raw_;

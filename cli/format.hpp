@@ -12,8 +12,6 @@ std::string format_clock(double seconds);
 std::string format_value(double value);
 /// A score as the seed prints it: four decimals.
 std::string format_score(double value);
-/// ISO-8601 UTC with milliseconds: "2024-05-01T12:00:00.123Z".
-std::string format_iso_utc(std::chrono::system_clock::time_point time);
 /// Seconds as a double.
 double seconds_between(std::chrono::steady_clock::time_point from, std::chrono::steady_clock::time_point to);
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "format.hpp"
+#include "text/time_format.hpp"
 
 namespace logstream::cli {
 namespace {
@@ -40,7 +41,7 @@ Json line_json(const Line& line, std::chrono::steady_clock::time_point origin) {
   // Only on pieces of an over-long line: the next line object continues this one's text.
   if (line.continued) out["continued"] = true;
   out["t"] = seconds_between(origin, line.arrival);
-  out["ts"] = format_iso_utc(line.wall_time);
+  out["ts"] = text::format_iso8601_utc(line.wall_time);
   return out;
 }
 

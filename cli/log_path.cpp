@@ -6,11 +6,12 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <ctime>
 #include <stdexcept>
 #include <system_error>
 
 #include <fmt/format.h>
+
+#include "text/time_format.hpp"
 
 namespace logstream::cli {
 namespace {
@@ -32,11 +33,7 @@ std::string file_stem(std::string_view command) {
 }  // namespace
 
 std::filesystem::path default_log_path(std::string_view command, std::chrono::system_clock::time_point now) {
-  const std::time_t secs = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  ::gmtime_r(&secs, &tm);
-  const std::string base = fmt::format("{}-{:04}{:02}{:02}T{:02}{:02}{:02}Z", file_stem(command), tm.tm_year + 1900,
-                                       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  const std::string base = fmt::format("{}-{}", file_stem(command), text::format_iso8601_basic_utc(now));
   std::filesystem::path path = std::filesystem::path("logs") / (base + ".log");
   std::error_code ignored;
   for (int n = 2; std::filesystem::exists(path, ignored); ++n)

@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "io/write_all.hpp"
+
 namespace logstream::cli {
 
 bool is_terminal(int fd) noexcept { return ::isatty(fd) == 1; }
@@ -33,17 +35,7 @@ bool color_wanted(int fd) noexcept {
   return is_terminal(fd) && !is_dumb_terminal();
 }
 
-bool write_all(int fd, std::string_view data) noexcept {
-  while (!data.empty()) {
-    const ssize_t written = ::write(fd, data.data(), data.size());
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data.remove_prefix(static_cast<std::size_t>(written));
-  }
-  return true;
-}
+bool write_all(int fd, std::string_view data) noexcept { return io::write_all(fd, data).ok(); }
 
 bool write_within(int fd, std::string_view data, std::chrono::milliseconds timeout) noexcept {
   const auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -4,7 +4,7 @@
 #include <locale.h>
 #include <wchar.h>
 
-#include "utf8.hpp"
+#include "text/utf8.hpp"
 
 namespace logstream::cli {
 namespace {
@@ -12,7 +12,7 @@ namespace {
 // Decodes one code point; a byte that starts no valid UTF-8 sequence counts as one (U+FFFD).
 char32_t decode(std::string_view text, std::size_t& i) noexcept {
   char32_t cp = 0xFFFD;
-  const std::size_t length = utf8_sequence(text, i, cp);
+  const std::size_t length = text::utf8_sequence(text, i, cp);
   i += length == 0 ? 1 : length;
   return length == 0 ? 0xFFFD : cp;
 }

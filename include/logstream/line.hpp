@@ -19,6 +19,13 @@ enum class Terminator : std::uint8_t {
   none,  ///< end of stream without newline, a `continued` piece, or a partial overwrite
 };
 
+/// Whether a log (a file, the console) writes '\n' after a committed line: after a line that
+/// ended (LF, or CRLF stored as LF), not after a `continued` piece nor after a final line the
+/// stream ended without newline, so that the log holds the bytes the child wrote.
+constexpr bool ends_with_newline(Terminator terminator, bool continued) noexcept {
+  return !continued && terminator != Terminator::none;
+}
+
 /// A view of one line. The text is only valid for the duration of the call that hands it out
 /// (a sink's write, a callback); copy it (`OwnedLine`) to keep it.
 struct Line {

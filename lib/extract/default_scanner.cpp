@@ -10,7 +10,7 @@ namespace {
 constexpr std::size_t npos = std::string_view::npos;
 constexpr std::size_t max_model_bytes = 256;
 
-bool is_word_char(char c) noexcept { return is_alnum(c) || c == '_'; }
+bool is_word_char(char c) noexcept { return has_class(c, cc_word); }
 
 // `word` at a word start, followed by a blank: "Trial 3" but not "MyTrial 3" or "Trials".
 std::size_t find_keyword(std::string_view text, std::string_view word, std::size_t from = 0) {
@@ -31,23 +31,17 @@ struct Fraction {
   std::size_t end = npos;  // npos: no number at all
 };
 
-std::size_t skip_digits(std::string_view text, std::size_t pos) noexcept {
-  if (pos < text.size() && text[pos] == '-') ++pos;
-  while (pos < text.size() && is_digit(text[pos])) ++pos;
-  return pos;
-}
-
 Fraction scan_fraction(std::string_view text, std::size_t pos) noexcept {
   Fraction f;
-  const std::size_t digits_end = skip_digits(text, pos);
-  if (digits_end == pos || !is_digit(text[digits_end - 1])) return f;
+  const std::size_t digits_end = int_end(text, pos);
+  if (digits_end == pos) return f;
   if (auto n = scan_int(text, pos)) f.current = n->value;
   f.end = digits_end;
   std::size_t slash = skip_blanks(text, digits_end);
   if (slash < text.size() && text[slash] == '/') {
     const std::size_t total_pos = skip_blanks(text, slash + 1);
-    const std::size_t total_end = skip_digits(text, total_pos);
-    if (total_end > total_pos && is_digit(text[total_end - 1])) {
+    const std::size_t total_end = int_end(text, total_pos);
+    if (total_end > total_pos) {
       if (auto m = scan_int(text, total_pos)) f.total = m->value;
       f.end = total_end;
     }

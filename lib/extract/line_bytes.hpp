@@ -8,39 +8,10 @@
 #include <cstdint>
 #include <string_view>
 
+#include "extract/char_class.hpp"
+
 namespace logstream::extract {
-
-// Eight classes, one bit each, so that a byte's class fits a byte (see line_bytes_nibbles).
-enum LineByte : std::uint8_t {
-  lb_slash = 1 << 0,    // Position 1/6, Trial 1/15, tqdm's n/total and rate unit
-  lb_equals = 1 << 1,   // === model ===, Score=, key=value
-  lb_colon = 1 << 2,    // Score:, key: value, Optuna, tqdm's times
-  lb_percent = 1 << 3,  // tqdm's percentage
-  lb_bracket = 1 << 4,  // [BEST], tqdm's stats
-  lb_B = 1 << 5,        // [BEST], NEW BEST
-  lb_pipe = 1 << 6,     // tqdm's bar
-  lb_T_or_P = 1 << 7,   // Trial, Position
-};
-
-/// Every default pattern and metric token needs one of these.
-inline constexpr std::uint8_t lb_triggers = lb_slash | lb_equals | lb_colon | lb_percent | lb_bracket | lb_B;
-
 namespace detail {
-
-struct ClassByte {
-  char c;
-  std::uint8_t cls;
-};
-inline constexpr std::array<ClassByte, 9> line_byte_classes = {{{'/', lb_slash}, {'=', lb_equals}, {':', lb_colon},
-                                                                {'%', lb_percent}, {'[', lb_bracket}, {'B', lb_B},
-                                                                {'|', lb_pipe}, {'T', lb_T_or_P}, {'P', lb_T_or_P}}};
-
-// static: each file its own copy, read PC-relative (see char_class.hpp).
-static constexpr std::array<std::uint8_t, 256> line_byte_table = [] {
-  std::array<std::uint8_t, 256> table{};
-  for (const ClassByte& b : line_byte_classes) table[static_cast<unsigned char>(b.c)] |= b.cls;
-  return table;
-}();
 
 // A byte's class is low[byte & 15] & high[byte >> 4]. Exact because each class is one byte, or
 // bytes with the same high nibble ('T' and 'P'): no mix of two members' nibbles is a third byte.
@@ -50,7 +21,7 @@ struct NibbleTables {
 };
 static constexpr NibbleTables line_byte_nibbles = [] {
   NibbleTables t;
-  for (const ClassByte& b : line_byte_classes) {
+  for (const LineByteMember& b : line_byte_members) {
     const auto byte = static_cast<unsigned char>(b.c);
     t.low[byte & 15] |= b.cls;
     t.high[byte >> 4] |= b.cls;

@@ -5,13 +5,14 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 #include <functional>
 #include <iterator>
 #include <queue>
 #include <system_error>
 
 #include <fmt/format.h>
+
+#include "text/time_format.hpp"
 
 namespace logstream {
 namespace extract {
@@ -45,17 +46,6 @@ private:
   std::string path_;
   fmt::memory_buffer buf_;
 };
-
-std::string iso_time(std::chrono::system_clock::time_point t) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch());
-  const auto whole = std::chrono::floor<std::chrono::seconds>(ms);
-  const auto seconds = static_cast<std::time_t>(whole.count());
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900,
-                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                     ((ms.count() % 1000) + 1000) % 1000);
-}
 
 // JSON has no NaN or infinity.
 std::string json_number(double v) { return std::isfinite(v) ? fmt::format("{}", v) : "null"; }
@@ -129,7 +119,7 @@ void render_json(const MetricsSnapshot& snap, TextOut& out) {
     const char* point_separator = "";
     for (const MetricPoint& p : series.points) {
       out.print("{}{{\"seq\": {}, \"elapsed_s\": {:.6f}, \"time\": \"{}\", \"value\": {}}}",
-                point_separator, p.seq, p.seconds, iso_time(p.wall_time), json_number(p.value));
+                point_separator, p.seq, p.seconds, text::format_iso8601_utc(p.wall_time), json_number(p.value));
       point_separator = ", ";
     }
     out.print("]}}");
@@ -171,7 +161,7 @@ std::string_view metrics_csv_header() { return "time,elapsed_s,seq,key,value\n";
 
 void append_metrics_csv_row(std::string& out, std::chrono::system_clock::time_point wall_time, double seconds,
                             std::uint64_t seq, std::string_view key, double value) {
-  fmt::format_to(std::back_inserter(out), "{},{:.6f},{},{},{}\n", iso_time(wall_time), seconds, seq, csv_field(key),
+  fmt::format_to(std::back_inserter(out), "{},{:.6f},{},{},{}\n", text::format_iso8601_utc(wall_time), seconds, seq, csv_field(key),
                  value);
 }
 

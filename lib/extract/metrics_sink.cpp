@@ -12,6 +12,7 @@
 #include <logstream/line_batch.hpp>
 
 #include "extract/metrics_export.hpp"
+#include "io/write_all.hpp"
 
 namespace logstream {
 namespace {
@@ -85,21 +86,12 @@ void MetricsSink::export_now() {
 
 void MetricsSink::write_csv_out() {
   if (csv_fd_ < 0 || csv_pending_.empty()) return;
-  std::string_view rest = csv_pending_;
+  const io::WriteResult result = io::write_all(csv_fd_, csv_pending_);
   // Cleared on failure too: a later flush must not write the same rows twice.
-  struct Clear {
-    std::string& pending;
-    ~Clear() { pending.clear(); }
-  } clear{csv_pending_};
-  while (!rest.empty()) {
-    const ssize_t n = ::write(csv_fd_, rest.data(), rest.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw std::system_error(errno, std::generic_category(),
-                              fmt::format("cannot write metrics file '{}'", options_.csv_path.string()));
-    }
-    rest.remove_prefix(static_cast<std::size_t>(n));
-  }
+  csv_pending_.clear();
+  if (!result.ok())
+    throw std::system_error(result.error, std::generic_category(),
+                            fmt::format("cannot write metrics file '{}'", options_.csv_path.string()));
 }
 
 }  // namespace logstream

@@ -39,12 +39,12 @@ bool scan_simple_double(const char* p, const char* end, bool negative, double& v
   constexpr std::ptrdiff_t max_digits = 19;
   std::uint64_t mantissa = 0;
   const char* const first = p;
-  while (p < end && is_digit(*p)) mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
+  p = detail::accumulate_digits(p, end, mantissa);
   std::ptrdiff_t digits = p - first;
   int exponent = 0;
   if (p < end && *p == '.') {
     const char* const fraction = ++p;
-    while (p < end && is_digit(*p)) mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
+    p = detail::accumulate_digits(p, end, mantissa);
     digits += p - fraction;
     exponent = -static_cast<int>(p - fraction);
   }
@@ -124,16 +124,8 @@ std::optional<Scanned<double>> scan_double(std::string_view text, std::size_t po
 }
 
 bool is_value_end(std::string_view text, std::size_t pos) noexcept {
-  if (pos >= text.size()) return true;
-  switch (text[pos]) {
-    case ' ': case '\t': case '\r': case '\n':
-    case ',': case ';': case ')': case ']': case '}': case '|': case '%':
-      return true;
-    case '.':
-      return pos + 1 == text.size() || is_blank(text[pos + 1]);
-    default:
-      return false;
-  }
+  if (pos >= text.size() || has_class(text[pos], cc_value_end)) return true;
+  return text[pos] == '.' && (pos + 1 == text.size() || is_blank(text[pos + 1]));
 }
 
 std::string_view trim(std::string_view text) noexcept {

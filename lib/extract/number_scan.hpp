@@ -7,6 +7,8 @@
 #include <optional>
 #include <string_view>
 
+#include "extract/char_class.hpp"
+
 namespace logstream::extract {
 
 template <typename T>
@@ -24,6 +26,15 @@ std::optional<Scanned<std::int64_t>> scan_int(std::string_view text, std::size_t
 /// none or it overflows a double.
 std::optional<Scanned<double>> scan_double(std::string_view text, std::size_t pos) noexcept;
 
+/// Where a decimal integer (optional '-', then digits) starting at text[pos] ends, whether or not
+/// its value fits an int64; `pos` when there is no digit.
+inline std::size_t int_end(std::string_view text, std::size_t pos) noexcept {
+  std::size_t end = pos < text.size() && text[pos] == '-' ? pos + 1 : pos;
+  const std::size_t digits = end;
+  while (end < text.size() && is_digit(text[end])) ++end;
+  return end == digits ? pos : end;
+}
+
 /// Whether a number that stops at `pos` ends a value token: end of text, a blank, a
 /// separator (, ; ) ] } | %), or a full stop that ends a sentence. "30.0it/s" does not.
 bool is_value_end(std::string_view text, std::size_t pos) noexcept;
@@ -32,11 +43,6 @@ bool is_value_end(std::string_view text, std::size_t pos) noexcept;
 std::optional<double> parse_double(std::string_view text) noexcept;
 std::optional<std::int64_t> parse_int(std::string_view text) noexcept;
 
-inline bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-inline bool is_alpha(char c) noexcept { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-inline bool is_alnum(char c) noexcept { return is_digit(c) || is_alpha(c); }
-inline bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
-
 /// Skips blanks from `pos`; returns the first non-blank position (or text.size()).
 inline std::size_t skip_blanks(std::string_view text, std::size_t pos) noexcept {
   while (pos < text.size() && is_blank(text[pos])) ++pos;
@@ -44,6 +50,13 @@ inline std::size_t skip_blanks(std::string_view text, std::size_t pos) noexcept 
 }
 
 namespace detail {
+/// Appends the digits from `p` to `mantissa`; returns where they stop. The caller bounds how
+/// many digits may come (nineteen fit an uint64).
+inline const char* accumulate_digits(const char* p, const char* end, std::uint64_t& mantissa) noexcept {
+  while (p < end && is_digit(*p)) mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
+  return p;
+}
+
 inline constexpr double exact_pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
                                          1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 }  // namespace detail
@@ -58,12 +71,12 @@ inline std::optional<Scanned<double>> scan_number(std::string_view text, std::si
   if (pos >= text.size() || !is_digit(*p)) return scan_double(text, pos);
   const char* const first = p;
   std::uint64_t mantissa = 0;
-  while (p < end && is_digit(*p)) mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
+  p = detail::accumulate_digits(p, end, mantissa);
   std::ptrdiff_t digits = p - first;
   std::ptrdiff_t fraction_digits = 0;
   if (p < end && *p == '.') {
     const char* const fraction = ++p;
-    while (p < end && is_digit(*p)) mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
+    p = detail::accumulate_digits(p, end, mantissa);
     fraction_digits = p - fraction;
     digits += fraction_digits;
   }

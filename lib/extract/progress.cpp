@@ -4,7 +4,8 @@
 
 #include <algorithm>
 
-#include <fmt/format.h>
+#include "extract/same_value.hpp"
+#include "text/time_format.hpp"
 
 namespace logstream {
 namespace {
@@ -35,7 +36,7 @@ std::chrono::steady_clock::duration TrainingProgress::elapsed() const {
 
 std::string TrainingProgress::elapsed_time() const {
   const auto total = std::chrono::duration_cast<std::chrono::seconds>(elapsed()).count();
-  return fmt::format("{:02}:{:02}:{:02}", total / 3600, (total / 60) % 60, total % 60);
+  return text::format_hms(total);
 }
 
 double TrainingProgress::position_progress() const noexcept {
@@ -47,15 +48,10 @@ double TrainingProgress::trial_progress() const noexcept {
 }
 
 bool TrainingProgress::same_fields(const TrainingProgress& other) const noexcept {
-  // NaN scores compare unequal to themselves; two NaN scores are the same field value.
-  auto same_double = [](const std::optional<double>& a, const std::optional<double>& b) {
-    if (a.has_value() != b.has_value()) return false;
-    return !a || *a == *b || (*a != *a && *b != *b);
-  };
   return position == other.position && total_positions == other.total_positions &&
          model_name == other.model_name && trial == other.trial &&
-         total_trials == other.total_trials && same_double(score, other.score) &&
-         same_double(best_score, other.best_score) && is_best == other.is_best &&
+         total_trials == other.total_trials && extract::same_value(score, other.score) &&
+         extract::same_value(best_score, other.best_score) && is_best == other.is_best &&
          bar == other.bar;
 }
 

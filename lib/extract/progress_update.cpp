@@ -2,16 +2,10 @@
 // on_progress_update fires on changes only.
 #include "extract/progress_update.hpp"
 
-#include <cmath>
+#include "extract/same_value.hpp"
 
 namespace logstream::extract {
 namespace {
-
-// NaN never equals itself; a score that stays NaN is not a change.
-bool same_value(const std::optional<double>& a, double b) noexcept {
-  if (!a) return false;
-  return *a == b || (std::isnan(*a) && std::isnan(b));
-}
 
 template <typename T>
 bool assign(std::optional<T>& field, const std::optional<T>& value) {
@@ -21,7 +15,7 @@ bool assign(std::optional<T>& field, const std::optional<T>& value) {
 }
 
 bool assign_double(std::optional<double>& field, const std::optional<double>& value) noexcept {
-  if (!value || same_value(field, *value)) return false;
+  if (!value || same_value(field, value)) return false;
   field = value;
   return true;
 }
@@ -64,12 +58,12 @@ bool apply_bar(TrainingProgress& progress, const BarView& view) {
   if (!progress.bar) progress.bar.emplace();
   BarProgress& bar = *progress.bar;
   changed |= assign_text(bar.description, view.description);
-  if (bar.current != view.current) {
+  if (!same_value(bar.current, view.current)) {
     bar.current = view.current;
     changed = true;
   }
   auto assign_optional = [&](std::optional<double>& field, const std::optional<double>& value) {
-    if (field == value) return;
+    if (same_value(field, value)) return;
     field = value;
     changed = true;
   };

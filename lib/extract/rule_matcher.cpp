@@ -17,6 +17,17 @@ std::string_view view_of(const re2::StringPiece& piece) noexcept {
   return {piece.data(), piece.size()};
 }
 
+// The integer fields a group may fill; null for the others.
+std::optional<std::int64_t> ProgressUpdate::*int_field(RuleField field) noexcept {
+  switch (field) {
+    case RuleField::position: return &ProgressUpdate::position;
+    case RuleField::total_positions: return &ProgressUpdate::total_positions;
+    case RuleField::trial: return &ProgressUpdate::trial;
+    case RuleField::total_trials: return &ProgressUpdate::total_trials;
+    default: return nullptr;
+  }
+}
+
 }  // namespace
 
 RuleMatcher::RuleMatcher(const RuleSet& rules) {
@@ -86,22 +97,14 @@ void RuleMatcher::apply(const Compiled& compiled, ProgressUpdate& update, Metric
   for (const Rule::Group& group : compiled.rule.groups()) {
     const auto text = group_text(group.index);
     if (!text) continue;
+    if (const auto field = int_field(group.field)) {
+      if (auto v = parse_int(*text)) {
+        update.*field = v;
+        if (group.field == RuleField::trial) update.trial_began = true;
+      }
+      continue;
+    }
     switch (group.field) {
-      case RuleField::position:
-        if (auto v = parse_int(*text)) update.position = v;
-        break;
-      case RuleField::total_positions:
-        if (auto v = parse_int(*text)) update.total_positions = v;
-        break;
-      case RuleField::trial:
-        if (auto v = parse_int(*text)) {
-          update.trial = v;
-          update.trial_began = true;
-        }
-        break;
-      case RuleField::total_trials:
-        if (auto v = parse_int(*text)) update.total_trials = v;
-        break;
       case RuleField::score:
         if (auto v = parse_double(*text)) update.score = v;
         break;
@@ -120,6 +123,10 @@ void RuleMatcher::apply(const Compiled& compiled, ProgressUpdate& update, Metric
       case RuleField::metric:
         if (auto v = parse_double(*text)) metrics.push(group.name, *v);
         break;
+      case RuleField::position:
+      case RuleField::total_positions:
+      case RuleField::trial:
+      case RuleField::total_trials:  // int_field's
       case RuleField::metric_key:
       case RuleField::metric_value:
       case RuleField::ignored:

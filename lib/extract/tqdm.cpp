@@ -2,6 +2,7 @@
 #include "extract/tqdm.hpp"
 
 #include "extract/number_scan.hpp"
+#include "text/terminal_safe.hpp"
 
 namespace logstream::extract {
 namespace {
@@ -42,14 +43,11 @@ std::optional<Scanned<double>> scan_interval(std::string_view text, std::size_t 
   double seconds = 0;
   int parts = 0;
   while (parts < 3) {
-    const std::size_t start = pos;
-    std::int64_t part = 0;
-    while (pos < text.size() && is_digit(text[pos]) && pos - start < 10) {
-      part = part * 10 + (text[pos] - '0');
-      ++pos;
-    }
-    if (pos == start || pos - start > 9) return std::nullopt;
-    seconds = seconds * 60 + static_cast<double>(part);
+    if (pos >= text.size() || !is_digit(text[pos])) return std::nullopt;  // scan_int takes a '-'
+    const auto part = scan_int(text, pos);
+    if (!part || part->end - pos > 9) return std::nullopt;
+    seconds = seconds * 60 + static_cast<double>(part->value);
+    pos = part->end;
     ++parts;
     if (pos >= text.size() || text[pos] != ':') break;
     ++pos;
@@ -60,11 +58,7 @@ std::optional<Scanned<double>> scan_interval(std::string_view text, std::size_t 
 
 // Cursor moves and colours before the meter: ESC '[' params final-byte.
 std::string_view skip_ansi(std::string_view text) noexcept {
-  while (text.size() >= 2 && text[0] == '\x1b' && text[1] == '[') {
-    std::size_t i = 2;
-    while (i < text.size() && !(text[i] >= 0x40 && text[i] <= 0x7e)) ++i;
-    text.remove_prefix(i < text.size() ? i + 1 : i);
-  }
+  while (text.size() >= 2 && text[0] == '\x1b' && text[1] == '[') text.remove_prefix(text::csi_end(text, 2));
   return text;
 }
 

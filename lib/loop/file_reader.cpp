@@ -32,19 +32,8 @@ void FileReader::close() {
   uv_idle_stop(idle_);
   paused_ = true;
   ::close(fd_);
-  idle_->data = &owner_;
-  uv_close(reinterpret_cast<uv_handle_t*>(idle_), [](uv_handle_t* h) {
-    auto* owner = static_cast<ReaderOwner*>(h->data);
-    delete reinterpret_cast<uv_idle_t*>(h);
-    owner->on_handle_closed();
-  });
+  close_reader_handle(idle_, owner_);
   idle_ = nullptr;
-}
-
-std::size_t FileReader::take_recent_bytes() noexcept {
-  std::size_t n = recent_bytes_;
-  recent_bytes_ = 0;
-  return n;
 }
 
 void FileReader::read_some() {
@@ -56,7 +45,7 @@ void FileReader::read_some() {
     if (spare_.capacity() == 0) spare_ = ByteBuffer(kReadBytes);
     const ssize_t n = ::read(fd_, spare_.data(), spare_.capacity());
     if (n > 0) {
-      recent_bytes_ += static_cast<std::size_t>(n);
+      count_read(static_cast<std::size_t>(n));
       owner_.on_chunk(take_chunk(source_, spare_, static_cast<std::size_t>(n)));
       continue;
     }

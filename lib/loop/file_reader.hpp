@@ -24,7 +24,6 @@ public:
   bool is_open() const noexcept override { return idle_ != nullptr; }
   void close() override;
   Source source() const noexcept override { return source_; }
-  std::size_t take_recent_bytes() noexcept override;
   std::size_t unread_bytes() const noexcept override { return 0; }
 
   /// Buffers read per loop turn at most: the other handles' turn comes soon.
@@ -39,7 +38,6 @@ private:
   ReaderOwner& owner_;
   ByteBuffer spare_;
   bool paused_ = true;
-  std::size_t recent_bytes_ = 0;
 };
 
 }  // namespace logstream

@@ -64,19 +64,8 @@ void PipeReader::close() {
   if (!handle_) return;
   uv_read_stop(reinterpret_cast<uv_stream_t*>(handle_));
   paused_ = true;
-  handle_->data = &owner_;
-  uv_close(reinterpret_cast<uv_handle_t*>(handle_), [](uv_handle_t* h) {
-    auto* owner = static_cast<ReaderOwner*>(h->data);
-    delete reinterpret_cast<uv_pipe_t*>(h);
-    owner->on_handle_closed();
-  });
+  close_reader_handle(handle_, owner_);
   handle_ = nullptr;
-}
-
-std::size_t PipeReader::take_recent_bytes() noexcept {
-  std::size_t n = recent_bytes_;
-  recent_bytes_ = 0;
-  return n;
 }
 
 std::size_t PipeReader::unread_bytes() const noexcept {
@@ -150,7 +139,7 @@ void PipeReader::drain_hung_up() {
 }
 
 void PipeReader::deliver(std::size_t n) {
-  recent_bytes_ += n;
+  count_read(n);
   owner_.on_chunk(take_chunk(source_, spare_, n));
 }
 

@@ -26,7 +26,6 @@ public:
   bool is_open() const noexcept override { return handle_ != nullptr; }
   void close() override;
   Source source() const noexcept override { return source_; }
-  std::size_t take_recent_bytes() noexcept override;
   std::size_t unread_bytes() const noexcept override;
 
 private:
@@ -45,7 +44,6 @@ private:
   bool draining_ = false;    ///< libuv saw the hang-up; plain read() until EIO
   bool in_drain_ = false;
   bool paused_ = true;
-  std::size_t recent_bytes_ = 0;
 };
 
 }  // namespace logstream

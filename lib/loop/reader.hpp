@@ -1,7 +1,10 @@
 // Reader: what the stream asks of one input on the loop thread, whatever kind of fd it reads.
 #pragma once
 
+#include <uv.h>
+
 #include <cstddef>
+#include <utility>
 
 #include <logstream/line_batch.hpp>
 
@@ -34,16 +37,35 @@ public:
   virtual void close() = 0;
   virtual Source source() const noexcept = 0;
   /// Bytes read since the last call (the drain timer asks whether data still flows).
-  virtual std::size_t take_recent_bytes() noexcept = 0;
+  std::size_t take_recent_bytes() noexcept { return std::exchange(recent_bytes_, 0); }
   /// Bytes waiting in the fd, not yet read (0 when closed or unknown).
   virtual std::size_t unread_bytes() const noexcept = 0;
 
   /// One read's buffer; small reads are copied out so the big buffer is reused.
   static constexpr std::size_t kReadBytes = 64 * 1024;
+
+protected:
+  /// A read of `n` bytes, for take_recent_bytes.
+  void count_read(std::size_t n) noexcept { recent_bytes_ += n; }
+
+private:
+  std::size_t recent_bytes_ = 0;
 };
 
 /// The chunk of `n` bytes just read into `spare` (a buffer of kReadBytes): small reads are
 /// copied out and `spare` is kept, big ones take it (and `spare` is left empty).
 Chunk take_chunk(Source source, ByteBuffer& spare, std::size_t n);
+
+/// Closes a reader's `handle` (allocated with new); once libuv is done with it, frees it and
+/// tells `owner` (on_handle_closed). The handle's `data` is taken for the owner.
+template <typename Handle>
+void close_reader_handle(Handle* handle, ReaderOwner& owner) {
+  handle->data = &owner;
+  uv_close(reinterpret_cast<uv_handle_t*>(handle), [](uv_handle_t* h) {
+    auto* closed_owner = static_cast<ReaderOwner*>(h->data);
+    delete reinterpret_cast<Handle*>(h);
+    closed_owner->on_handle_closed();
+  });
+}
 
 }  // namespace logstream

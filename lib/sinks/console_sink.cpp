@@ -8,6 +8,9 @@
 #include <system_error>
 #include <unistd.h>
 
+#include "io/write_all.hpp"
+#include "text/terminal_safe.hpp"
+
 namespace logstream {
 namespace {
 constexpr std::string_view kRed = "\x1b[31m";
@@ -20,10 +23,7 @@ bool no_color_env() {
 }  // namespace
 
 void append_sanitized(std::string& out, std::string_view text) {
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    out.push_back((u < 0x20 && c != '\t') || u == 0x7f ? '?' : c);
-  }
+  text::append_terminal_safe(out, text, text::Escapes::mark);
 }
 
 ConsoleSink::ConsoleSink(ConsoleSinkOptions options) : options_(std::move(options)) {
@@ -46,24 +46,20 @@ void ConsoleSink::write(const LineBatch& batch) {
     if (err) out_.append(options_.stderr_marker);
     append_text(line.text);
     if (err && color_) out_.append(kReset);
-    if (!line.continued) out_.push_back('\n');
+    if (ends_with_newline(line.terminator, line.continued)) out_.push_back('\n');
   }
   std::string_view rest = out_;
-  while (!rest.empty()) {
-    ssize_t n = ::write(options_.fd, rest.data(), rest.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        // A non-blocking fd (a terminal or pipe the host set O_NONBLOCK on) is full: wait
-        // until it drains, on this sink's own thread, as a blocking write would.
-        pollfd writable{options_.fd, POLLOUT, 0};
-        if (::poll(&writable, 1, -1) < 0 && errno != EINTR)
-          throw std::system_error(errno, std::generic_category(), "cannot wait for the console");
-        continue;
-      }
-      throw std::system_error(errno, std::generic_category(), "cannot write to the console");
-    }
-    rest.remove_prefix(static_cast<std::size_t>(n));
+  for (;;) {
+    const io::WriteResult result = io::write_all(options_.fd, rest);
+    if (result.ok()) return;
+    rest.remove_prefix(result.written);
+    if (result.error != EAGAIN && result.error != EWOULDBLOCK)
+      throw std::system_error(result.error, std::generic_category(), "cannot write to the console");
+    // A non-blocking fd (a terminal or pipe the host set O_NONBLOCK on) is full: wait until it
+    // drains, on this sink's own thread, as a blocking write would.
+    pollfd writable{options_.fd, POLLOUT, 0};
+    if (::poll(&writable, 1, -1) < 0 && errno != EINTR)
+      throw std::system_error(errno, std::generic_category(), "cannot wait for the console");
   }
 }
 

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "io/write_all.hpp"
+
 namespace logstream {
 
 FileSink::FileSink(std::filesystem::path path, FileSinkOptions options)
@@ -57,26 +59,19 @@ void FileSink::append(std::string_view bytes) {
 void FileSink::flush() {
   if (pending_.empty()) return;
   // Cleared on failure too: a later flush must not write the same bytes twice.
-  try {
-    write_out(pending_);
-  } catch (...) {
-    pending_.clear();
-    throw;
-  }
-  pending_.clear();
+  struct Clear {
+    std::string& pending;
+    ~Clear() { pending.clear(); }
+  } clear{pending_};
+  write_out(pending_);
 }
 
 void FileSink::write_out(std::string_view bytes) {
   if (fd_ < 0) throw std::system_error(EBADF, std::generic_category(), fmt::format("log file '{}' is not open", path_.string()));
-  while (!bytes.empty()) {
-    ssize_t n = ::write(fd_, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw std::system_error(errno, std::generic_category(), fmt::format("cannot write log file '{}'", path_.string()));
-    }
-    written_ += static_cast<std::size_t>(n);
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
+  const io::WriteResult result = io::write_all(fd_, bytes);
+  written_ += result.written;
+  if (!result.ok())
+    throw std::system_error(result.error, std::generic_category(), fmt::format("cannot write log file '{}'", path_.string()));
 }
 
 void FileSink::close() {

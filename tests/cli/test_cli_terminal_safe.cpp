@@ -1,6 +1,6 @@
-// The one sanitiser (cli/terminal_safe.hpp): C1 controls and bidi controls as well as ESC
-// sequences, checked case by case and against a tiny independent model of its rule on random
-// bytes.
+// The one sanitiser (lib/text/terminal_safe.hpp, as the command uses it): C1 controls and bidi
+// controls as well as ESC sequences, checked case by case and against a tiny independent model
+// of its rule on random bytes.
 #include <catch2/catch.hpp>
 
 #include <random>

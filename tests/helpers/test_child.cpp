@@ -25,6 +25,8 @@
 #include <limits.h>
 #include <unistd.h>
 
+#include "io/write_all.hpp"
+
 namespace {
 
 using Args = std::span<char* const>;  // the arguments after the mode name
@@ -33,22 +35,9 @@ constexpr int usage_exit_code = 2;
 constexpr int write_failed_exit_code = 3;
 constexpr std::size_t block_bytes = 64 * 1024;
 
-// Resumes after partial writes and EINTR; false on any other error.
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t written = ::write(fd, data.data(), data.size());
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data.remove_prefix(static_cast<std::size_t>(written));
-  }
-  return true;
-}
-
 // A failed write means the reader is gone (EPIPE with SIGPIPE ignored): nothing left to report to.
 void emit(int fd, std::string_view data) {
-  if (!write_all(fd, data)) std::_Exit(write_failed_exit_code);
+  if (!logstream::io::write_all(fd, data).ok()) std::_Exit(write_failed_exit_code);
 }
 
 void emit(int fd, const fmt::memory_buffer& buffer) { emit(fd, {buffer.data(), buffer.size()}); }

@@ -17,6 +17,7 @@
 
 #include <logstream/logstream.hpp>
 
+#include "event_recorder.hpp"
 #include "process_support.hpp"
 #include "test_sinks.hpp"
 
@@ -26,22 +27,18 @@ using namespace std::chrono_literals;
 
 namespace {
 
-/// Collects events by kind.
-struct Events {
-  std::mutex mutex;
-  std::vector<StreamEvent> all;
-  void operator()(const StreamEvent& e) {
-    std::lock_guard lock(mutex);
-    all.push_back(e);
-  }
-  std::vector<StreamEvent> of(EventKind kind) {
-    std::lock_guard lock(mutex);
-    std::vector<StreamEvent> out;
-    for (auto& e : all)
-      if (e.kind == kind) out.push_back(e);
-    return out;
-  }
-};
+// Streams the child into `s`'s log file and a counting sink, which must get all `lines` lines
+// whatever becomes of the file; returns the sink_error events.
+std::vector<StreamEvent> run_logged(Streamer& s, std::size_t lines, std::chrono::seconds timeout) {
+  auto events = std::make_shared<EventRecorder>();
+  auto counter = std::make_shared<CountingSink>();
+  s.add_sink(counter);
+  s.on_event = [events](const StreamEvent& e) { (*events)(e); };
+  s.start();
+  REQUIRE(s.wait_for_completion(timeout));
+  CHECK(counter->lines(Source::out) == lines);
+  return events->of(EventKind::sink_error);
+}
 
 std::size_t count_char(const std::string& s, char c) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), c)); }
 
@@ -114,15 +111,8 @@ TEST_CASE("faults: stdout and stderr flooded at once both arrive complete and in
 }
 
 TEST_CASE("faults: a log file that cannot be opened is an event; other sinks go on", "[faults]") {
-  Events events;
-  auto counter = std::make_shared<CountingSink>();
   Streamer s(child({"lines", "1000"}), "/dev/null/cannot/exist.log");
-  s.add_sink(counter);
-  s.on_event = std::ref(events);
-  s.start();
-  REQUIRE(s.wait_for_completion(30s));
-  CHECK(counter->lines(Source::out) == 1000);
-  auto errors = events.of(EventKind::sink_error);
+  const auto errors = run_logged(s, 1000, 30s);
   REQUIRE(errors.size() == 1);
   CHECK_THAT(errors[0].message, Catch::Contains("/dev/null/cannot/exist.log"));
   auto stats = s.stats();
@@ -133,15 +123,8 @@ TEST_CASE("faults: a log file that cannot be opened is an event; other sinks go 
 }
 
 TEST_CASE("faults: a full disk is an event; the other sinks get every line", "[faults]") {
-  Events events;
-  auto counter = std::make_shared<CountingSink>();
   Streamer s(child({"lines", "100000"}), "/dev/full");
-  s.add_sink(counter);
-  s.on_event = std::ref(events);
-  s.start();
-  REQUIRE(s.wait_for_completion(60s));
-  CHECK(counter->lines(Source::out) == 100000);
-  auto errors = events.of(EventKind::sink_error);
+  const auto errors = run_logged(s, 100000, 60s);
   REQUIRE(errors.size() == 1);
   CHECK_THAT(errors[0].message, Catch::Contains("/dev/full"));
   CHECK_THAT(errors[0].message, Catch::Contains("No space left"));
@@ -156,19 +139,13 @@ TEST_CASE("faults: a file size limit (RLIMIT_FSIZE) is an event, not a crash", "
   rlimit limited = old;
   limited.rlim_cur = 64 * 1024;
   REQUIRE(::setrlimit(RLIMIT_FSIZE, &limited) == 0);
-  Events events;
-  auto counter = std::make_shared<CountingSink>();
+  std::vector<StreamEvent> errors;
   {
     Streamer s(child({"lines", "100000"}), log);
-    s.add_sink(counter);
-    s.on_event = std::ref(events);
-    s.start();
-    REQUIRE(s.wait_for_completion(60s));
+    errors = run_logged(s, 100000, 60s);
   }
   ::setrlimit(RLIMIT_FSIZE, &old);
   ::signal(SIGXFSZ, old_handler);
-  CHECK(counter->lines(Source::out) == 100000);
-  auto errors = events.of(EventKind::sink_error);
   REQUIRE(errors.size() == 1);
   CHECK_THAT(errors[0].message, Catch::Contains("File too large"));
   CHECK(std::filesystem::file_size(log) <= 64 * 1024);
@@ -177,7 +154,7 @@ TEST_CASE("faults: a file size limit (RLIMIT_FSIZE) is an event, not a crash", "
 TEST_CASE("faults: a log directory that vanishes while streaming is no crash", "[faults]") {
   const TempDir tmp;
   const std::string dir = tmp.file("vanishing");
-  Events events;
+  EventRecorder events;
   auto counter = std::make_shared<CountingSink>();
   Condition first;
   std::atomic<bool> started{false};
@@ -233,7 +210,7 @@ TEST_CASE("faults: out of file descriptors, start() fails clearly and starts not
 }
 
 TEST_CASE("faults: callbacks that throw are reported and streaming goes on", "[faults]") {
-  Events events;
+  EventRecorder events;
   const TempDir tmp;
   const std::string log = tmp.file("throwing.log");
   std::atomic<int> calls{0};
@@ -300,14 +277,11 @@ TEST_CASE("faults: a callback that blocks for a second delays, loses nothing", "
 }
 
 TEST_CASE("faults: a sink that fails is retired and reported, the others are not", "[faults]") {
-  Events events;
+  EventRecorder events;
   auto failing = std::make_shared<FailingSink>(FailingSink::When::write);
   auto counter = std::make_shared<CountingSink>();
   Streamer s(child({"lines", "5000"}));
-  s.add_sink(failing);
-  s.add_sink(counter);
-  s.on_event = std::ref(events);
-  s.start();
+  start_recorded(s, events, {failing, counter});
   REQUIRE(s.wait_for_completion(30s));
   CHECK(failing->writes() == 1);
   CHECK(counter->lines(Source::out) == 5000);

@@ -13,6 +13,7 @@
 
 #include <logstream/logstream.hpp>
 
+#include "event_recorder.hpp"
 #include "process_support.hpp"
 #include "test_sinks.hpp"
 
@@ -21,19 +22,6 @@ using namespace logstream::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-struct Events {
-  std::mutex mutex;
-  std::vector<StreamEvent> all;
-  void operator()(const StreamEvent& e) {
-    std::lock_guard lock(mutex);
-    all.push_back(e);
-  }
-  std::size_t count(EventKind kind) {
-    std::lock_guard lock(mutex);
-    return static_cast<std::size_t>(std::count_if(all.begin(), all.end(), [&](auto& e) { return e.kind == kind; }));
-  }
-};
 
 /// Throws a plain std::runtime_error from the hook it is told to.
 class ThrowingSink : public Sink {
@@ -90,14 +78,11 @@ TEST_CASE("sink faults: a sink whose name() or overflow() throws fails start() c
 
 TEST_CASE("sink faults: any exception from open() or write() retires the sink", "[sink_faults]") {
   const auto hook = GENERATE(ThrowingSink::Hook::open, ThrowingSink::Hook::write);
-  Events events;
+  EventRecorder events;
   auto throwing = std::make_shared<ThrowingSink>(hook);
   auto counter = std::make_shared<CountingSink>();
   Streamer s(child({"lines", "50000"}));
-  s.add_sink(throwing);
-  s.add_sink(counter);
-  s.on_event = std::ref(events);
-  s.start();
+  start_recorded(s, events, {throwing, counter});
   REQUIRE(s.wait_for_completion(30s));
   CHECK(counter->lines(Source::out) == 50000);
   CHECK(events.count(EventKind::sink_error) == 1);
@@ -111,7 +96,7 @@ TEST_CASE("sink faults: any exception from open() or write() retires the sink", 
 TEST_CASE("sink faults: a console on a non-blocking pipe waits for its reader and loses nothing", "[sink_faults]") {
   int fds[2];
   REQUIRE(::pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0);
-  Events events;
+  EventRecorder events;
   std::atomic<std::size_t> newlines{0};
   std::thread reader([&] {
     // The workload: a slow reader (a terminal over a slow link), small reads with pauses.
@@ -218,16 +203,13 @@ TEST_CASE("sink faults: two stuck drop_oldest sinks leave the workers to the oth
 TEST_CASE("sink faults: a stuck drop_oldest sink is abandoned; stop() and completion do not wait for it", "[sink_faults]") {
   auto gate = std::make_shared<Gate>();
   GateKeeper keeper(gate);
-  Events events;
+  EventRecorder events;
   StreamerOptions options;
   options.drain_timeout = 200ms;
   auto stuck = std::make_shared<StuckSink>(gate);
   auto counter = std::make_shared<CountingSink>();
   Streamer s(child({"slow", "100000", "1"}), {}, options);
-  s.add_sink(stuck);
-  s.add_sink(counter);
-  s.on_event = std::ref(events);
-  s.start();
+  start_recorded(s, events, {stuck, counter});
   REQUIRE(gate->cond.wait_for(30s, [&] { return stuck->entered > 0; }));
   s.stop();  // the child ends at once; the sink stays stuck
   const bool completed = s.is_complete();

@@ -98,6 +98,20 @@ std::unique_ptr<Streamer> with_gap(std::shared_ptr<Runtime> runtime, Seen& seen)
 const std::vector<std::string> kKinds = {"line", "progress", "sink_error", "callback_error", "exited", "truncated",
                                          "gap", "complete"};
 
+// Both streams above on one runtime, started: every kind of callback, and a gap.
+struct TwoStreams {
+  Seen seen;
+  std::atomic<bool> completed{false};
+  std::unique_ptr<Streamer> s;
+  std::unique_ptr<Streamer> g;
+
+  explicit TwoStreams(const std::shared_ptr<Runtime>& runtime)
+      : s(every_callback(runtime, seen, completed)), g(with_gap(runtime, seen)) {
+    s->start();
+    g->start();
+  }
+};
+
 void check_every_kind_seen(Seen& seen) {
   std::lock_guard lock(seen.mutex);
   for (const auto& kind : kKinds) {
@@ -124,18 +138,13 @@ TEST_CASE("threads: no callback of an own-loop runtime runs on its I/O thread", 
   });
   REQUIRE(posted.wait_for(10s, [&] { return got.load(); }));
   for (int run = 0; run < 40; ++run) {
-    Seen seen;
-    std::atomic<bool> completed{false};
-    auto s = every_callback(runtime, seen, completed);
-    auto g = with_gap(runtime, seen);
-    s->start();
-    g->start();
-    REQUIRE(s->wait_for_completion(30s));
-    REQUIRE(g->wait_for_completion(30s));
-    CHECK(completed.load());  // wait_for_completion returns after on_complete
-    check_every_kind_seen(seen);
-    std::lock_guard lock(seen.mutex);
-    for (const auto& [kind, ids] : seen.threads) {
+    TwoStreams streams(runtime);
+    REQUIRE(streams.s->wait_for_completion(30s));
+    REQUIRE(streams.g->wait_for_completion(30s));
+    CHECK(streams.completed.load());  // wait_for_completion returns after on_complete
+    check_every_kind_seen(streams.seen);
+    std::lock_guard lock(streams.seen.mutex);
+    for (const auto& [kind, ids] : streams.seen.threads) {
       INFO("run " << run << ": " << kind);
       CHECK(ids.count(io) == 0);
     }
@@ -150,19 +159,14 @@ TEST_CASE("threads: on a host loop callbacks run on its workers and only without
   {
     auto runtime = std::make_shared<Runtime>(&loop, RuntimeOptions{.worker_threads = workers});
     for (int run = 0; run < 40; ++run) {
-      Seen seen;
-      std::atomic<bool> completed{false};
-      auto s = every_callback(runtime, seen, completed);
-      auto g = with_gap(runtime, seen);
-      s->start();
-      g->start();
+      TwoStreams streams(runtime);
       uv_run(&loop, UV_RUN_DEFAULT);  // returns once both streams are complete
-      CHECK(g->is_complete());
-      CHECK(completed.load());
-      CHECK(s->is_complete());
-      check_every_kind_seen(seen);
-      std::lock_guard lock(seen.mutex);
-      for (const auto& [kind, ids] : seen.threads) {
+      CHECK(streams.g->is_complete());
+      CHECK(streams.completed.load());
+      CHECK(streams.s->is_complete());
+      check_every_kind_seen(streams.seen);
+      std::lock_guard lock(streams.seen.mutex);
+      for (const auto& [kind, ids] : streams.seen.threads) {
         INFO("workers " << workers << ", run " << run << ": " << kind);
         if (workers == 0) {
           CHECK(ids == std::set<std::thread::id>{std::this_thread::get_id()});

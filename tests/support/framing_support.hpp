@@ -24,6 +24,14 @@ inline void collect(const LineBatch& batch, std::vector<FramedLine>& out) {
     out.push_back(FramedLine{std::string(l.text), l.seq, l.source, l.terminator, l.transient, l.continued});
 }
 
+/// A chunk holding a copy of `bytes`, as one read from `source` would.
+inline Chunk chunk_of(std::string_view bytes, Source source = Source::out) {
+  Chunk c;
+  c.bytes = ByteBuffer::copy_of(bytes);
+  c.source = source;
+  return c;
+}
+
 /// Frames `bytes` from one source, cut into chunks of at most `chunk` bytes, then EOF.
 inline std::vector<FramedLine> frame_all(std::string_view bytes, std::size_t chunk = 0, FramingOptions options = {},
                                          Source source = Source::out) {
@@ -31,10 +39,7 @@ inline std::vector<FramedLine> frame_all(std::string_view bytes, std::size_t chu
   std::vector<FramedLine> out;
   if (chunk == 0) chunk = bytes.size() ? bytes.size() : 1;
   for (std::size_t at = 0; at < bytes.size(); at += chunk) {
-    Chunk c;
-    c.bytes = ByteBuffer::copy_of(bytes.substr(at, chunk));
-    c.source = source;
-    collect(framer.frame(std::move(c)), out);
+    collect(framer.frame(chunk_of(bytes.substr(at, chunk), source)), out);
   }
   collect(framer.finish(source), out);
   return out;

@@ -11,17 +11,10 @@
 #include <logstream/logstream.hpp>
 
 #include "framing_support.hpp"
+#include "line_of.hpp"
 
 using namespace logstream;
-
-namespace {
-Line line_of(std::string_view text, std::uint64_t seq = 1) {
-  Line line;
-  line.text = text;
-  line.seq = seq;
-  return line;
-}
-}  // namespace
+using logstream::test::line_of;
 
 TEST_CASE("bad input: numbers of 500 digits in progress lines are ignored, not UB", "[bad-input]") {
   const std::string huge(500, '9');

@@ -6,6 +6,7 @@
 #include "framing_support.hpp"
 
 using namespace logstream;
+using logstream::test::chunk_of;
 using logstream::test::committed;
 using logstream::test::frame_all;
 using logstream::test::FramedLine;
@@ -52,16 +53,12 @@ TEST_CASE("framing: a lone CR makes transient lines with their own sequence numb
 
 TEST_CASE("framing: text after a CR shows before its end arrives", "[framing]") {
   Framer framer;
-  Chunk first;
-  first.bytes = ByteBuffer::copy_of("\r 45%|####");
-  auto batch = framer.frame(std::move(first));
+  auto batch = framer.frame(chunk_of("\r 45%|####"));
   REQUIRE(batch.size() == 1);
   CHECK(batch[0].text == " 45%|####");
   CHECK(batch[0].transient);
   CHECK(batch[0].terminator == Terminator::none);
-  Chunk second;
-  second.bytes = ByteBuffer::copy_of("#5 | 45/100\n");
-  auto next = framer.frame(std::move(second));
+  auto next = framer.frame(chunk_of("#5 | 45/100\n"));
   REQUIRE(next.size() == 1);
   CHECK(next[0].text == " 45%|#####5 | 45/100");
   CHECK_FALSE(next[0].transient);
@@ -71,9 +68,7 @@ TEST_CASE("framing: a transient state shown when read is not delivered again at 
   Framer framer;
   std::vector<FramedLine> out;
   for (const char* read : {"\r 45%", "\r 50%", "|#", "\r", " 60%\r", "done\n"}) {
-    Chunk c;
-    c.bytes = ByteBuffer::copy_of(read);
-    logstream::test::collect(framer.frame(std::move(c)), out);
+    logstream::test::collect(framer.frame(chunk_of(read)), out);
   }
   std::vector<std::string> shown;
   for (const auto& l : out) shown.push_back(l.text);

@@ -12,12 +12,15 @@
 #include <logstream/extractor.hpp>
 #include <logstream/rules.hpp>
 
+#include "line_of.hpp"
+
 using logstream::ExtractorOptions;
 using logstream::Line;
 using logstream::ProgressExtractor;
 using logstream::RuleError;
 using logstream::RuleField;
 using logstream::RuleSet;
+using logstream::test::line_of;
 
 namespace {
 
@@ -41,13 +44,6 @@ std::string error_of(const auto& load) {
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
-}
-
-Line line_of(std::string_view text, std::uint64_t seq = 1) {
-  Line line;
-  line.text = text;
-  line.seq = seq;
-  return line;
 }
 
 }  // namespace

@@ -19,7 +19,8 @@ struct ConsoleSinkOptions {
   OverflowPolicy overflow = OverflowPolicy::block;
 };
 
-/// Writes committed lines, one write(2) per batch. Not the live display: the CLI draws that.
+/// Writes committed lines, one write(2) per batch, each ended as a FileSink ends it
+/// (ends_with_newline). Not the live display: the CLI draws that.
 /// On a non-blocking fd that is full (EAGAIN) it waits for the fd to drain (poll) and goes on,
 /// like a blocking write: nothing is lost, and a block sink pauses the pipes meanwhile.
 class ConsoleSink : public Sink {
@@ -41,8 +42,10 @@ private:
   std::string out_;
 };
 
-/// Replaces bytes a terminal would interpret (C0 controls but TAB, DEL, and so every ESC)
-/// with '?', so a child's output cannot move the cursor, clear the screen or set the title.
+/// Replaces bytes a terminal would interpret (C0 controls but TAB, DEL, and so every ESC; C1
+/// controls, as UTF-8 or as raw bytes; the bidi controls) with '?', so a child's output cannot
+/// move the cursor, clear the screen, set the title or reorder the text. The logstream command
+/// applies the same rule, but drops ESC sequences whole.
 void append_sanitized(std::string& out, std::string_view text);
 
 }  // namespace logstream

@@ -1,11 +1,11 @@
-// Strict UTF-8 decoding, shared by the sanitiser and the column counter, so that both agree on
-// where a character starts and ends.
+// Strict UTF-8 decoding, shared by the sanitiser and the command's column counter, so that both
+// agree on where a character starts and ends.
 #pragma once
 
 #include <cstddef>
 #include <string_view>
 
-namespace logstream::cli {
+namespace logstream::text {
 
 /// Length of the valid UTF-8 sequence starting at text[i] (RFC 3629: no overlong forms, no
 /// surrogates, nothing above U+10FFFF); 0 when the byte there starts none. On success `cp` is
@@ -43,4 +43,4 @@ inline std::size_t utf8_sequence(std::string_view text, std::size_t i, char32_t&
   return length;
 }
 
-}  // namespace logstream::cli
+}  // namespace logstream::text
