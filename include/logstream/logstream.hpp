@@ -22,7 +22,6 @@
 #include <logstream/sinks/file_sink.hpp>
 #include <logstream/sinks/metrics_sink.hpp>
 #include <logstream/streamer.hpp>
-#include <logstream/task.hpp>
 
 namespace logstream {
 /// The library's version, "MAJOR.MINOR.PATCH".
