@@ -8,7 +8,6 @@
 
 #include <logstream/events.hpp>
 #include <logstream/extractor.hpp>
-#include <logstream/framing.hpp>
 
 #include "actors/mailbox.hpp"
 #include "actors/sink_actor.hpp"
