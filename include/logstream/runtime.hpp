@@ -64,9 +64,9 @@ public:
   /// `fn` throws goes to RuntimeOptions::on_task_error.
   void post(std::function<void()> fn);
 
-  RuntimeImpl& impl() noexcept { return *impl_; }
-
 private:
+  friend RuntimeImpl& runtime_impl(Runtime& runtime) noexcept;
+
   std::unique_ptr<RuntimeImpl> impl_;
 };
 
