@@ -107,14 +107,10 @@ public:
   void write_json(const std::filesystem::path& path) const;
 
 private:
+  // Defined in the library (lib/extract/metric_store.cpp): a key's state, and a slot of the
+  // index that finds a key's entry.
   struct Entry;
-  // The key index: open addressing over a power-of-two table, probed linearly. Recording looks
-  // a key up per observation, so this avoids a node hop and a general-purpose string hash.
-  struct IndexSlot {
-    std::uint32_t hash = 0;
-    std::uint32_t entry = empty_slot;
-  };
-  static constexpr std::uint32_t empty_slot = ~std::uint32_t{0};
+  struct IndexSlot;
 
   Entry* find_or_add(std::string_view key);          // requires mutex_
   const Entry* find(std::string_view key) const;     // requires mutex_
@@ -123,7 +119,7 @@ private:
 
   MetricsOptions options_;
   mutable std::mutex mutex_;
-  std::vector<IndexSlot> index_;  // empty until the first key; at most half full
+  std::vector<IndexSlot> index_;
   std::vector<Entry> entries_;  // first-seen order
   std::chrono::steady_clock::time_point start_{};
   std::uint64_t dropped_observations_ = 0;
