@@ -45,9 +45,6 @@ enum class RuleField : std::uint8_t {
   ignored,
 };
 
-/// Maps a group name to the field it feeds (see RuleField).
-RuleField rule_field_for(std::string_view group_name) noexcept;
-
 /// One compiled rule. Immutable and cheap to copy (the compiled pattern is shared).
 /// Thread-safe: matching against one Rule from several threads is allowed.
 class Rule {

@@ -8,6 +8,8 @@
 #include <system_error>
 #include <unistd.h>
 
+#include "sinks/sanitize.hpp"
+
 namespace logstream {
 namespace {
 constexpr std::string_view kRed = "\x1b[31m";

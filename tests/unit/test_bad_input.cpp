@@ -11,6 +11,7 @@
 #include <logstream/logstream.hpp>
 
 #include "framing_support.hpp"
+#include "sinks/sanitize.hpp"
 
 using namespace logstream;
 

@@ -12,6 +12,8 @@
 #include <logstream/extractor.hpp>
 #include <logstream/rules.hpp>
 
+#include "extract/rule_field.hpp"
+
 using logstream::ExtractorOptions;
 using logstream::Line;
 using logstream::ProgressExtractor;

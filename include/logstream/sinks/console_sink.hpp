@@ -41,8 +41,4 @@ private:
   std::string out_;
 };
 
-/// Replaces bytes a terminal would interpret (C0 controls but TAB, DEL, and so every ESC)
-/// with '?', so a child's output cannot move the cursor, clear the screen or set the title.
-void append_sanitized(std::string& out, std::string_view text);
-
 }  // namespace logstream
