@@ -18,6 +18,8 @@ namespace logstream {
 /// either bound, the oldest lines are dropped and counted (a live view, like drop_oldest: a
 /// consumer that stops pulling never holds back the child or the other sinks).
 /// Thread-safe. Destroying it lets every consumer blocked in pop() return first.
+///
+/// The stream feeds it through its Sink hooks, which are private: a consumer only pulls.
 class OutputQueue final : public Sink {
 public:
   explicit OutputQueue(std::size_t capacity = 10000, std::size_t max_bytes = 16 << 20);
@@ -37,11 +39,18 @@ public:
   /// Lines dropped because the queue was full.
   std::uint64_t dropped() const;
 
+private:
+  friend class Streamer;  // closes the queue when nothing will feed it
+
+  // The Sink hooks: the stream's alone.
+  using Sink::flush;
+  using Sink::on_event;
+  using Sink::on_gap;
+  using Sink::open;
   void write(const LineBatch& batch) override;
   void close() override;
   std::string name() const override { return "output_queue"; }
 
-private:
   std::size_t capacity_;
   std::size_t max_bytes_;
   mutable std::mutex mutex_;
