@@ -4,9 +4,11 @@
 
 #include <cstddef>
 
+#include <logstream/export.hpp>
+
 namespace logstream {
 
-struct FramingOptions {
+struct LOGSTREAM_API FramingOptions {
   /// A line longer than this is delivered in pieces flagged `continued`.
   std::size_t max_line_bytes = 1 << 20;
 };

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <logstream/export.hpp>
+
 namespace logstream {
 
 /// Which pipe of the child a line came from.
@@ -21,7 +23,7 @@ enum class Terminator : std::uint8_t {
 
 /// A view of one line. The text is only valid for the duration of the call that hands it out
 /// (a sink's write, a callback); copy it (`OwnedLine`) to keep it.
-struct Line {
+struct LOGSTREAM_API Line {
   std::string_view text;
   std::uint64_t seq = 0;  ///< per stream, starts at 1, no gaps
   Source source = Source::out;
@@ -35,7 +37,7 @@ struct Line {
 };
 
 /// A line that owns its text: what get_logs' entries and the output queue hand out.
-struct OwnedLine {
+struct LOGSTREAM_API OwnedLine {
   std::string text;
   std::uint64_t seq = 0;
   Source source = Source::out;
@@ -56,6 +58,6 @@ struct OwnedLine {
   }
 };
 
-std::string_view to_string(Source source) noexcept;
+LOGSTREAM_API std::string_view to_string(Source source) noexcept;
 
 }  // namespace logstream

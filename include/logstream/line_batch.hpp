@@ -12,20 +12,21 @@
 #include <type_traits>
 #include <vector>
 
+#include <logstream/export.hpp>
 #include <logstream/line.hpp>
 #include <logstream/progress.hpp>
 
 namespace logstream {
 
 /// A metric value that extraction found in one of a batch's lines.
-struct MetricObservation {
+struct LOGSTREAM_API MetricObservation {
   std::string_view key;  ///< valid while the batch lives
   double value = 0;
   std::uint64_t seq = 0;  ///< the line it came from
 };
 
 /// A change of progress that extraction found: the whole progress just after line `seq`.
-struct ProgressChange {
+struct LOGSTREAM_API ProgressChange {
   std::uint64_t seq = 0;  ///< the line it came from (the stream's last line for its end)
   TrainingProgress progress;
 };
@@ -82,7 +83,7 @@ private:
 /// The lines framed from one chunk. Immutable once built and shared by every sink (fan-out
 /// hands out the same batch): no allocation per line, texts are views into the batch's buffers.
 /// Thread-safe for concurrent readers.
-class LineBatch {
+class LOGSTREAM_API LineBatch {
   static Line line_at(const LineBatch& batch, std::size_t index) noexcept { return batch[index]; }
   static MetricObservation metric_at(const LineBatch& batch, std::size_t index) noexcept {
     return batch.metric(index);

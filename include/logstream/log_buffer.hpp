@@ -9,11 +9,12 @@
 #include <string>
 #include <vector>
 
+#include <logstream/export.hpp>
 #include <logstream/sink.hpp>
 
 namespace logstream {
 
-struct LogBufferOptions {
+struct LOGSTREAM_API LogBufferOptions {
   std::size_t max_lines = 500;
   /// Text bytes kept at most: the oldest lines go first when a few huge lines would exceed it.
   std::size_t max_bytes = 8 << 20;
@@ -25,7 +26,7 @@ struct LogBufferOptions {
 ///
 /// A Sink (lossless) fed by the stream through its Sink hooks, which are private: users only
 /// query it. Thread-safe: queries may run while it is written.
-class LogBuffer final : public Sink {
+class LOGSTREAM_API LogBuffer final : public Sink {
 public:
   explicit LogBuffer(LogBufferOptions options = {});
 

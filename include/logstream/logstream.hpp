@@ -4,6 +4,7 @@
 
 #include <logstream/error.hpp>
 #include <logstream/events.hpp>
+#include <logstream/export.hpp>
 #include <logstream/extractor.hpp>
 #include <logstream/framing.hpp>
 #include <logstream/line.hpp>
@@ -25,5 +26,5 @@
 
 namespace logstream {
 /// The library's version, "MAJOR.MINOR.PATCH".
-const char* version() noexcept;
+LOGSTREAM_API const char* version() noexcept;
 }  // namespace logstream

@@ -16,15 +16,17 @@
 #include <unordered_map>
 #include <vector>
 
+#include <logstream/export.hpp>
+
 namespace logstream {
 
-struct MetricsOptions {
+struct LOGSTREAM_API MetricsOptions {
   std::size_t series_cap = 10000;  ///< points kept per key; older points are dropped (counted)
   std::size_t max_keys = 1024;     ///< distinct keys kept; observations of further keys are dropped
 };
 
 /// One observation of a metric.
-struct MetricPoint {
+struct LOGSTREAM_API MetricPoint {
   std::uint64_t seq = 0;         ///< the line it came from
   double seconds = 0;            ///< since the stream's start
   std::chrono::system_clock::time_point wall_time{};
@@ -32,7 +34,7 @@ struct MetricPoint {
 };
 
 /// The state of one key. `min`/`max` ignore NaN; they are NaN while only NaN was seen.
-struct MetricSummary {
+struct LOGSTREAM_API MetricSummary {
   std::string key;
   double latest = 0;
   double min = 0;
@@ -43,20 +45,20 @@ struct MetricSummary {
   std::uint64_t series_dropped = 0;  ///< oldest points dropped to keep the series under the cap
 };
 
-struct MetricSeries {
+struct LOGSTREAM_API MetricSeries {
   MetricSummary summary;
   std::vector<MetricPoint> points;  ///< oldest first, at most series_cap
 };
 
 /// A consistent copy of a whole store, keys in first-seen order.
-struct MetricsSnapshot {
+struct LOGSTREAM_API MetricsSnapshot {
   std::vector<MetricSeries> metrics;
   std::uint64_t dropped_observations = 0;  ///< refused because max_keys distinct keys existed
   std::uint64_t version = 0;
 };
 
 /// When and where an observation was made.
-struct ObservationTime {
+struct LOGSTREAM_API ObservationTime {
   std::uint64_t seq = 0;
   std::chrono::steady_clock::time_point arrival{};
   std::chrono::system_clock::time_point wall_time{};
@@ -64,7 +66,7 @@ struct ObservationTime {
 
 /// Thread-safe: any thread may record and query; a mutex guards the keys, held briefly (one
 /// lock per line however many metrics it holds). Recording a known key does not allocate.
-class MetricStore {
+class LOGSTREAM_API MetricStore {
 public:
   struct Observation {
     std::string_view key;

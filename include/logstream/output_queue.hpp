@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 
+#include <logstream/export.hpp>
 #include <logstream/sink.hpp>
 
 namespace logstream {
@@ -20,7 +21,7 @@ namespace logstream {
 /// Thread-safe. Destroying it lets every consumer blocked in pop() return first.
 ///
 /// The stream feeds it through its Sink hooks, which are private: a consumer only pulls.
-class OutputQueue final : public Sink {
+class LOGSTREAM_API OutputQueue final : public Sink {
 public:
   explicit OutputQueue(std::size_t capacity = 10000, std::size_t max_bytes = 16 << 20);
   ~OutputQueue() override;

@@ -4,11 +4,12 @@
 #include <optional>
 #include <string>
 
+#include <logstream/export.hpp>
 #include <logstream/sink.hpp>
 
 namespace logstream {
 
-struct ConsoleSinkOptions {
+struct LOGSTREAM_API ConsoleSinkOptions {
   int fd = 1;
   /// Colour stderr lines: empty means when `fd` is a terminal and NO_COLOR is unset.
   std::optional<bool> color;
@@ -22,7 +23,7 @@ struct ConsoleSinkOptions {
 /// Writes committed lines, one write(2) per batch. Not the live display: the CLI draws that.
 /// On a non-blocking fd that is full (EAGAIN) it waits for the fd to drain (poll) and goes on,
 /// like a blocking write: nothing is lost, and a block sink pauses the pipes meanwhile.
-class ConsoleSink : public Sink {
+class LOGSTREAM_API ConsoleSink : public Sink {
 public:
   explicit ConsoleSink(ConsoleSinkOptions options = {});
 
