@@ -1,8 +1,10 @@
 // Line framing: LF, CRLF, lone-CR overwrites, over-long lines, and lines that span reads.
-#include <logstream/framing.hpp>
+#include "framer.hpp"
 
 #include <algorithm>
 #include <cstring>
+
+#include "line_batch_records.hpp"
 
 namespace logstream {
 namespace {
@@ -82,7 +84,7 @@ private:
   void view(const char* b, const char* e, Terminator terminator, bool transient, bool continued) {
     // An empty line keeps its real offset too: the file view writes an LF line together with
     // the '\n' that follows it in the buffer. Only the empty carry (b null) has no place there.
-    auto offset = b ? static_cast<std::uint32_t>(b - batch_.raw_.data()) : 0;
+    auto offset = b ? static_cast<std::uint32_t>(b - batch_.raw_.get()) : 0;
     push(offset, static_cast<std::uint32_t>(e - b), terminator, transient, continued, false);
   }
   void joined(std::string_view head, std::string_view tail, Terminator terminator, bool transient,
@@ -115,17 +117,19 @@ Framer::Framer(FramingOptions options) : options_(options) {
 
 LineBatch Framer::frame(Chunk chunk) {
   LineBatch batch;
-  batch.raw_ = std::move(chunk.bytes);
+  batch.raw_size_ = chunk.bytes.size();
+  batch.raw_capacity_ = chunk.bytes.capacity();
+  batch.raw_ = chunk.bytes.release();
   batch.source_ = chunk.source;
   batch.first_seq_ = next_seq_;
   batch.arrival_ = chunk.arrival;
   batch.wall_time_ = chunk.wall_time;
-  batch.records_.reserve(batch.raw_.size() / 64 + 2);
+  batch.records_.reserve(batch.raw_size_ / 64 + 2);
 
   State& st = states_[static_cast<std::size_t>(chunk.source)];
   Builder out(batch, st, chunk.source, options_.max_line_bytes);
-  const char* p = batch.raw_.data();
-  const char* const end = p + batch.raw_.size();
+  const char* p = batch.raw_.get();
+  const char* const end = p + batch.raw_size_;
 
   if (st.pending_cr && p < end) {
     st.pending_cr = false;

@@ -3,6 +3,9 @@
 
 #include <cstring>
 
+#include "chunk.hpp"
+#include "line_batch_records.hpp"
+
 namespace logstream {
 
 ByteBuffer::ByteBuffer(std::size_t capacity)
@@ -15,9 +18,17 @@ ByteBuffer ByteBuffer::copy_of(std::string_view bytes) {
   return buffer;
 }
 
+LineBatch::LineBatch() noexcept = default;
+LineBatch::~LineBatch() = default;
+LineBatch::LineBatch(LineBatch&&) noexcept = default;
+LineBatch& LineBatch::operator=(LineBatch&&) noexcept = default;
+
+std::size_t LineBatch::size() const noexcept { return records_.size(); }
+std::size_t LineBatch::Metrics::size() const noexcept { return batch_->metric_records_.size(); }
+
 Line LineBatch::operator[](std::size_t index) const noexcept {
   const Record& r = records_[index];
-  const char* base = r.joined ? joined_.data() : raw_.data();
+  const char* base = r.joined ? joined_.data() : raw_.get();
   return Line{std::string_view(base + r.offset, r.length),
               first_seq_ + index,
               r.source,
@@ -40,7 +51,7 @@ MetricObservation LineBatch::metric(std::size_t index) const noexcept {
 }
 
 std::size_t LineBatch::footprint() const noexcept {
-  return sizeof(LineBatch) + raw_.capacity() + joined_.capacity() + records_.capacity() * sizeof(Record) +
+  return sizeof(LineBatch) + raw_capacity_ + joined_.capacity() + records_.capacity() * sizeof(Record) +
          metric_keys_.capacity() + metric_records_.capacity() * sizeof(MetricRecord) +
          progress_changes_.capacity() * sizeof(ProgressChange);
 }
@@ -48,6 +59,32 @@ std::size_t LineBatch::footprint() const noexcept {
 std::uint64_t LineBatch::first_seq() const noexcept { return first_seq_; }
 std::uint64_t LineBatch::last_seq() const noexcept {
   return records_.empty() ? first_seq_ - 1 : first_seq_ + records_.size() - 1;
+}
+
+void LineBatch::for_each_committed_span(SpanCallback out) const {
+  const char* run = nullptr;
+  std::size_t run_len = 0;
+  for (const Record& r : records_) {
+    if (r.transient) continue;
+    const char* text = (r.joined ? joined_.data() : raw_.get()) + r.offset;
+    // A raw LF line is followed by its own '\n' in the buffer: extend the run over it.
+    if (!r.joined && r.terminator == Terminator::lf) {
+      if (run && run + run_len == text) {
+        run_len += r.length + 1;
+      } else {
+        if (run) out(std::string_view(run, run_len));
+        run = text;
+        run_len = r.length + 1;
+      }
+      continue;
+    }
+    if (run) out(std::string_view(run, run_len));
+    run = nullptr;
+    run_len = 0;
+    out(std::string_view(text, r.length));
+    if (!r.continued && r.terminator != Terminator::none) out(std::string_view("\n", 1));
+  }
+  if (run) out(std::string_view(run, run_len));
 }
 
 }  // namespace logstream

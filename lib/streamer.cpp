@@ -89,7 +89,7 @@ void Streamer::start() {
   }
   config.options.runtime.reset();  // the Streamer holds the runtime; the runtime waits for the stream
   try {
-    auto stream = std::make_shared<Stream>(runtime_->impl(), std::move(config));
+    auto stream = std::make_shared<Stream>(runtime_impl(*runtime_), std::move(config));
     stream->build();  // StartError for a sink that cannot even say its name: nothing runs yet
     {
       // Published built, so a query racing start() sees either nothing or a whole pipeline.

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include <logstream/framing.hpp>
 #include <logstream/sinks/file_sink.hpp>
 
+#include "framer.hpp"
 #include "sample_log.hpp"
 
 namespace {

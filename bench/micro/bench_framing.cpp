@@ -7,8 +7,7 @@
 #include <string>
 #include <vector>
 
-#include <logstream/framing.hpp>
-
+#include "framer.hpp"
 #include "sample_log.hpp"
 
 namespace {

@@ -8,8 +8,9 @@
 
 #include <fmt/format.h>
 
-#include <logstream/framing.hpp>
 #include <logstream/line_batch.hpp>
+
+#include "chunk.hpp"
 
 namespace bench {
 

@@ -5,11 +5,13 @@
 #include <string>
 #include <system_error>
 
+#include <logstream/export.hpp>
+
 namespace logstream {
 
 /// start() could not start the stream: the message names the command (or fd) and the OS
 /// error; code() is that error (ENOENT: not found, EACCES: not executable, EMFILE: no fds...).
-class StartError : public std::runtime_error {
+class LOGSTREAM_API StartError : public std::runtime_error {
 public:
   StartError(std::error_code code, const std::string& what) : std::runtime_error(what), code_(code) {}
   const std::error_code& code() const noexcept { return code_; }
@@ -20,7 +22,7 @@ private:
 
 /// A Streamer used out of order (start() twice, add_sink() after start()), or started with
 /// options it cannot work with (max_inflight_bytes below two reads).
-class UsageError : public std::logic_error {
+class LOGSTREAM_API UsageError : public std::logic_error {
 public:
   using std::logic_error::logic_error;
 };

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <logstream/export.hpp>
+
 namespace logstream {
 
 enum class EventKind : std::uint8_t {
@@ -16,7 +18,7 @@ enum class EventKind : std::uint8_t {
   exited,         ///< the child exited: exit_code or term_signal
 };
 
-struct StreamEvent {
+struct LOGSTREAM_API StreamEvent {
   EventKind kind = EventKind::sink_error;
   std::string sink;     ///< the sink concerned, if any
   std::string message;  ///< human-readable, names the thing and carries the OS text
@@ -26,6 +28,6 @@ struct StreamEvent {
   std::optional<int> term_signal;
 };
 
-std::string_view to_string(EventKind kind) noexcept;
+LOGSTREAM_API std::string_view to_string(EventKind kind) noexcept;
 
 }  // namespace logstream

@@ -6,6 +6,7 @@
 #include <memory>
 #include <span>
 
+#include <logstream/export.hpp>
 #include <logstream/line.hpp>
 #include <logstream/metrics.hpp>
 #include <logstream/progress.hpp>
@@ -13,7 +14,7 @@
 
 namespace logstream {
 
-struct ExtractorOptions {
+struct LOGSTREAM_API ExtractorOptions {
   RuleSet rules{};                   ///< user rules, applied after the default ones
   bool default_rules = true;         ///< the seed's patterns, tqdm bars, Optuna trial lines
   bool metrics = true;               ///< numeric key=value / key: value tokens, HF dict lines
@@ -22,7 +23,7 @@ struct ExtractorOptions {
 
 /// Thread-bound: used by one thread at a time (the parser actor). The metric store it fills is
 /// thread-safe and may be shared with sinks and queries; progress() is a plain value to copy.
-class ProgressExtractor {
+class LOGSTREAM_API ProgressExtractor {
 public:
   /// Builds the matcher of the user rules. Throws RuleError if RE2 cannot build the set.
   /// Metrics go to `metrics` (a store made from options.metrics_options when null), so the

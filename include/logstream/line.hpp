@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <logstream/export.hpp>
+
 namespace logstream {
 
 /// Which pipe of the child a line came from.
@@ -28,7 +30,7 @@ constexpr bool ends_with_newline(Terminator terminator, bool continued) noexcept
 
 /// A view of one line. The text is only valid for the duration of the call that hands it out
 /// (a sink's write, a callback); copy it (`OwnedLine`) to keep it.
-struct Line {
+struct LOGSTREAM_API Line {
   std::string_view text;
   std::uint64_t seq = 0;  ///< per stream, starts at 1, no gaps
   Source source = Source::out;
@@ -42,7 +44,7 @@ struct Line {
 };
 
 /// A line that owns its text: what get_logs' entries and the output queue hand out.
-struct OwnedLine {
+struct LOGSTREAM_API OwnedLine {
   std::string text;
   std::uint64_t seq = 0;
   Source source = Source::out;
@@ -63,6 +65,6 @@ struct OwnedLine {
   }
 };
 
-std::string_view to_string(Source source) noexcept;
+LOGSTREAM_API std::string_view to_string(Source source) noexcept;
 
 }  // namespace logstream

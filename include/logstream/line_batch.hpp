@@ -9,52 +9,49 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
+#include <logstream/export.hpp>
 #include <logstream/line.hpp>
 #include <logstream/progress.hpp>
 
 namespace logstream {
 
-/// An owning byte buffer: one read from a pipe lands in one of these.
-class ByteBuffer {
-public:
-  ByteBuffer() = default;
-  explicit ByteBuffer(std::size_t capacity);
-  static ByteBuffer copy_of(std::string_view bytes);
-
-  char* data() noexcept { return data_.get(); }
-  const char* data() const noexcept { return data_.get(); }
-  std::size_t size() const noexcept { return size_; }
-  std::size_t capacity() const noexcept { return capacity_; }
-  void resize(std::size_t size) noexcept { size_ = size <= capacity_ ? size : capacity_; }
-  std::string_view view() const noexcept { return {data_.get(), size_}; }
-
-private:
-  std::unique_ptr<char[]> data_;
-  std::size_t size_ = 0;
-  std::size_t capacity_ = 0;
-};
-
-/// Bytes read from one source at one moment: the reader's message to the parser.
-struct Chunk {
-  ByteBuffer bytes;
-  Source source = Source::out;
-  std::chrono::steady_clock::time_point arrival{};
-  std::chrono::system_clock::time_point wall_time{};
-};
-
 /// A metric value that extraction found in one of a batch's lines.
-struct MetricObservation {
+struct LOGSTREAM_API MetricObservation {
   std::string_view key;  ///< valid while the batch lives
   double value = 0;
   std::uint64_t seq = 0;  ///< the line it came from
 };
 
 /// A change of progress that extraction found: the whole progress just after line `seq`.
-struct ProgressChange {
+struct LOGSTREAM_API ProgressChange {
   std::uint64_t seq = 0;  ///< the line it came from (the stream's last line for its end)
   TrainingProgress progress;
+};
+
+/// A borrowed callable `void(std::string_view)`, what LineBatch::for_each_committed_span calls:
+/// it refers to the caller's function object, which must outlive the call (a lambda passed in
+/// place does). Copying it copies the reference.
+class SpanCallback {
+public:
+  template <typename F>
+    requires(!std::is_same_v<std::remove_cvref_t<F>, SpanCallback> && std::is_invocable_v<F&, std::string_view>)
+  SpanCallback(F&& f) noexcept  // NOLINT: implicit, so that a lambda can be passed as it is
+      : object_(const_cast<void*>(static_cast<const void*>(std::addressof(f)))),
+        call_(&invoke<std::remove_reference_t<F>>) {}
+
+  void operator()(std::string_view span) const { call_(object_, span); }
+
+private:
+  template <typename F>
+  static void invoke(void* object, std::string_view span) {
+    (*static_cast<F*>(object))(span);
+  }
+
+  void* object_;
+  void (*call_)(void*, std::string_view);
 };
 
 class LineBatch;
@@ -86,7 +83,7 @@ private:
 /// The lines framed from one chunk. Immutable once built and shared by every sink (fan-out
 /// hands out the same batch): no allocation per line, texts are views into the batch's buffers.
 /// Thread-safe for concurrent readers.
-class LineBatch {
+class LOGSTREAM_API LineBatch {
   static Line line_at(const LineBatch& batch, std::size_t index) noexcept { return batch[index]; }
   static MetricObservation metric_at(const LineBatch& batch, std::size_t index) noexcept {
     return batch.metric(index);
@@ -101,8 +98,8 @@ public:
     using iterator = detail::RecordIterator<MetricObservation, &LineBatch::metric_at>;
 
     explicit Metrics(const LineBatch* batch) : batch_(batch) {}
-    std::size_t size() const noexcept { return batch_->metric_records_.size(); }
-    bool empty() const noexcept { return batch_->metric_records_.empty(); }
+    std::size_t size() const noexcept;
+    bool empty() const noexcept { return size() == 0; }
     MetricObservation operator[](std::size_t index) const noexcept { return batch_->metric(index); }
     iterator begin() const noexcept { return {batch_, 0}; }
     iterator end() const noexcept { return {batch_, size()}; }
@@ -111,13 +108,16 @@ public:
     const LineBatch* batch_;
   };
 
-  LineBatch() = default;
+  LineBatch() noexcept;
+  ~LineBatch();
+  LineBatch(LineBatch&&) noexcept;
+  LineBatch& operator=(LineBatch&&) noexcept;
 
-  std::size_t size() const noexcept { return records_.size(); }
-  bool empty() const noexcept { return records_.empty(); }
+  std::size_t size() const noexcept;
+  bool empty() const noexcept { return size() == 0; }
   Line operator[](std::size_t index) const noexcept;
   iterator begin() const noexcept { return {this, 0}; }
-  iterator end() const noexcept { return {this, records_.size()}; }
+  iterator end() const noexcept { return {this, size()}; }
   /// What extraction found in these lines: every metric observation (also those the
   /// MetricStore's bounds refused), so a sink sees a line's metrics in the same call as the line.
   /// Empty when extraction is off, and in batches that did not come through a stream's parser.
@@ -127,7 +127,7 @@ public:
   std::span<const ProgressChange> progress_changes() const noexcept { return progress_changes_; }
 
   /// The bytes exactly as read (every CR, every partial line): what a raw writer stores.
-  std::string_view raw() const noexcept { return raw_.view(); }
+  std::string_view raw() const noexcept { return {raw_.get(), raw_size_}; }
   Source raw_source() const noexcept { return source_; }
   /// Bytes this batch keeps alive: what drop_queue_bytes bounds for a drop_oldest sink.
   std::size_t footprint() const noexcept;
@@ -140,32 +140,7 @@ public:
   /// each line ended by '\n' (CRLF becomes LF), transient lines skipped, a `continued` piece
   /// or a final unterminated line without newline. Adjacent lines come as one span, so a
   /// writer makes one call per run of lines, not one per line.
-  template <typename Out>
-  void for_each_committed_span(Out&& out) const {
-    const char* run = nullptr;
-    std::size_t run_len = 0;
-    for (const Record& r : records_) {
-      if (r.transient) continue;
-      const char* text = (r.joined ? joined_.data() : raw_.data()) + r.offset;
-      // A raw LF line is followed by its own '\n' in the buffer: extend the run over it.
-      if (!r.joined && r.terminator == Terminator::lf) {
-        if (run && run + run_len == text) {
-          run_len += r.length + 1;
-        } else {
-          if (run) out(std::string_view(run, run_len));
-          run = text;
-          run_len = r.length + 1;
-        }
-        continue;
-      }
-      if (run) out(std::string_view(run, run_len));
-      run = nullptr;
-      run_len = 0;
-      out(std::string_view(text, r.length));
-      if (!r.continued && r.terminator != Terminator::none) out(std::string_view("\n", 1));
-    }
-    if (run) out(std::string_view(run, run_len));
-  }
+  void for_each_committed_span(SpanCallback out) const;
   std::chrono::system_clock::time_point wall_time() const noexcept { return wall_time_; }
 
 private:
@@ -176,25 +151,13 @@ private:
   void add_progress(std::uint64_t seq, const TrainingProgress& progress) { progress_changes_.push_back({seq, progress}); }
   MetricObservation metric(std::size_t index) const noexcept;
 
-  // Sequence numbers are contiguous within a batch: record i is line first_seq_ + i.
-  struct Record {
-    std::uint32_t offset;  // into raw_, or into joined_ when `joined` is set
-    std::uint32_t length;
-    Source source;
-    Terminator terminator;
-    bool transient;
-    bool continued;
-    bool joined;
-  };
+  // Their layout is the library's (lib/line_batch_records.hpp).
+  struct Record;
+  struct MetricRecord;
 
-  struct MetricRecord {
-    std::uint32_t key_offset;  // into metric_keys_
-    std::uint32_t key_length;
-    double value;
-    std::uint64_t seq;
-  };
-
-  ByteBuffer raw_;
+  std::unique_ptr<char[]> raw_;  // the chunk's buffer, taken over by the framer
+  std::size_t raw_size_ = 0;
+  std::size_t raw_capacity_ = 0;
   std::string joined_;  // texts that span reads (carried over) are assembled here
   std::vector<Record> records_;
   std::string metric_keys_;

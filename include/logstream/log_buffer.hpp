@@ -9,11 +9,12 @@
 #include <string>
 #include <vector>
 
+#include <logstream/export.hpp>
 #include <logstream/sink.hpp>
 
 namespace logstream {
 
-struct LogBufferOptions {
+struct LOGSTREAM_API LogBufferOptions {
   std::size_t max_lines = 500;
   /// Text bytes kept at most: the oldest lines go first when a few huge lines would exceed it.
   std::size_t max_bytes = 8 << 20;
@@ -23,13 +24,11 @@ struct LogBufferOptions {
 /// state: the next line of the same source replaces it. Storage is reused, so a full buffer
 /// allocates nothing for lines that fit the slots' capacity.
 ///
-/// A Sink (lossless) fed by the stream; thread-safe: queries may run while it is written.
-class LogBuffer final : public Sink {
+/// A Sink (lossless) fed by the stream through its Sink hooks, which are private: users only
+/// query it. Thread-safe: queries may run while it is written.
+class LOGSTREAM_API LogBuffer final : public Sink {
 public:
   explicit LogBuffer(LogBufferOptions options = {});
-
-  void write(const LineBatch& batch) override;
-  std::string name() const override { return "buffer"; }
 
   /// The last `n` lines (all when empty), oldest first.
   std::vector<std::string> texts(std::optional<std::size_t> n = std::nullopt) const;
@@ -40,6 +39,15 @@ public:
   std::size_t capacity() const noexcept { return options_.max_lines; }
 
 private:
+  // The Sink hooks: the stream's alone.
+  using Sink::close;
+  using Sink::flush;
+  using Sink::on_event;
+  using Sink::on_gap;
+  using Sink::open;
+  void write(const LineBatch& batch) override;
+  std::string name() const override { return "buffer"; }
+
   void push(const Line& line);
   std::size_t first_kept(const LineBatch& batch) const noexcept;
   void evict_oldest();

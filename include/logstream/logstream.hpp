@@ -4,6 +4,7 @@
 
 #include <logstream/error.hpp>
 #include <logstream/events.hpp>
+#include <logstream/export.hpp>
 #include <logstream/extractor.hpp>
 #include <logstream/framing.hpp>
 #include <logstream/line.hpp>
@@ -22,9 +23,8 @@
 #include <logstream/sinks/file_sink.hpp>
 #include <logstream/sinks/metrics_sink.hpp>
 #include <logstream/streamer.hpp>
-#include <logstream/task.hpp>
 
 namespace logstream {
 /// The library's version, "MAJOR.MINOR.PATCH".
-const char* version() noexcept;
+LOGSTREAM_API const char* version() noexcept;
 }  // namespace logstream

@@ -16,15 +16,17 @@
 #include <unordered_map>
 #include <vector>
 
+#include <logstream/export.hpp>
+
 namespace logstream {
 
-struct MetricsOptions {
+struct LOGSTREAM_API MetricsOptions {
   std::size_t series_cap = 10000;  ///< points kept per key; older points are dropped (counted)
   std::size_t max_keys = 1024;     ///< distinct keys kept; observations of further keys are dropped
 };
 
 /// One observation of a metric.
-struct MetricPoint {
+struct LOGSTREAM_API MetricPoint {
   std::uint64_t seq = 0;         ///< the line it came from
   double seconds = 0;            ///< since the stream's start
   std::chrono::system_clock::time_point wall_time{};
@@ -32,7 +34,7 @@ struct MetricPoint {
 };
 
 /// The state of one key. `min`/`max` ignore NaN; they are NaN while only NaN was seen.
-struct MetricSummary {
+struct LOGSTREAM_API MetricSummary {
   std::string key;
   double latest = 0;
   double min = 0;
@@ -43,20 +45,20 @@ struct MetricSummary {
   std::uint64_t series_dropped = 0;  ///< oldest points dropped to keep the series under the cap
 };
 
-struct MetricSeries {
+struct LOGSTREAM_API MetricSeries {
   MetricSummary summary;
   std::vector<MetricPoint> points;  ///< oldest first, at most series_cap
 };
 
 /// A consistent copy of a whole store, keys in first-seen order.
-struct MetricsSnapshot {
+struct LOGSTREAM_API MetricsSnapshot {
   std::vector<MetricSeries> metrics;
   std::uint64_t dropped_observations = 0;  ///< refused because max_keys distinct keys existed
   std::uint64_t version = 0;
 };
 
 /// When and where an observation was made.
-struct ObservationTime {
+struct LOGSTREAM_API ObservationTime {
   std::uint64_t seq = 0;
   std::chrono::steady_clock::time_point arrival{};
   std::chrono::system_clock::time_point wall_time{};
@@ -64,7 +66,7 @@ struct ObservationTime {
 
 /// Thread-safe: any thread may record and query; a mutex guards the keys, held briefly (one
 /// lock per line however many metrics it holds). Recording a known key does not allocate.
-class MetricStore {
+class LOGSTREAM_API MetricStore {
 public:
   struct Observation {
     std::string_view key;
@@ -107,14 +109,10 @@ public:
   void write_json(const std::filesystem::path& path) const;
 
 private:
+  // Defined in the library (lib/extract/metric_store.cpp): a key's state, and a slot of the
+  // index that finds a key's entry.
   struct Entry;
-  // The key index: open addressing over a power-of-two table, probed linearly. Recording looks
-  // a key up per observation, so this avoids a node hop and a general-purpose string hash.
-  struct IndexSlot {
-    std::uint32_t hash = 0;
-    std::uint32_t entry = empty_slot;
-  };
-  static constexpr std::uint32_t empty_slot = ~std::uint32_t{0};
+  struct IndexSlot;
 
   Entry* find_or_add(std::string_view key);          // requires mutex_
   const Entry* find(std::string_view key) const;     // requires mutex_
@@ -123,7 +121,7 @@ private:
 
   MetricsOptions options_;
   mutable std::mutex mutex_;
-  std::vector<IndexSlot> index_;  // empty until the first key; at most half full
+  std::vector<IndexSlot> index_;
   std::vector<Entry> entries_;  // first-seen order
   std::chrono::steady_clock::time_point start_{};
   std::uint64_t dropped_observations_ = 0;

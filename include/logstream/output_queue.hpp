@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 
+#include <logstream/export.hpp>
 #include <logstream/sink.hpp>
 
 namespace logstream {
@@ -18,7 +19,9 @@ namespace logstream {
 /// either bound, the oldest lines are dropped and counted (a live view, like drop_oldest: a
 /// consumer that stops pulling never holds back the child or the other sinks).
 /// Thread-safe. Destroying it lets every consumer blocked in pop() return first.
-class OutputQueue final : public Sink {
+///
+/// The stream feeds it through its Sink hooks, which are private: a consumer only pulls.
+class LOGSTREAM_API OutputQueue final : public Sink {
 public:
   explicit OutputQueue(std::size_t capacity = 10000, std::size_t max_bytes = 16 << 20);
   ~OutputQueue() override;
@@ -37,11 +40,18 @@ public:
   /// Lines dropped because the queue was full.
   std::uint64_t dropped() const;
 
+private:
+  friend class Streamer;  // closes the queue when nothing will feed it
+
+  // The Sink hooks: the stream's alone.
+  using Sink::flush;
+  using Sink::on_event;
+  using Sink::on_gap;
+  using Sink::open;
   void write(const LineBatch& batch) override;
   void close() override;
   std::string name() const override { return "output_queue"; }
 
-private:
   std::size_t capacity_;
   std::size_t max_bytes_;
   mutable std::mutex mutex_;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include <logstream/export.hpp>
 #include <logstream/line.hpp>
 
 namespace logstream {
@@ -13,7 +14,7 @@ namespace logstream {
 /// A child to run. argv is executed directly (PATH is searched for argv[0]), never through a
 /// shell. The child inherits this process's environment plus `env`, and PYTHONUNBUFFERED=1
 /// unless `env` or the inherited environment sets it. It runs in a new process group, so stop() reaches its children too.
-struct ProcessSpec {
+struct LOGSTREAM_API ProcessSpec {
   std::vector<std::string> argv;
   std::map<std::string, std::string> env;  ///< overrides on top of the inherited environment
   std::string cwd;                         ///< empty: the current directory
@@ -34,14 +35,14 @@ struct ProcessSpec {
 ///
 /// The stream closes the fd at the end if `close_on_end` is set (otherwise it reads a
 /// duplicate). When start() throws, the fd is left open: it is still the caller's.
-struct FdSource {
+struct LOGSTREAM_API FdSource {
   int fd = -1;
   Source source = Source::out;  ///< how its lines are tagged
   bool close_on_end = false;
 };
 
 /// How a child ended. Exactly one of the two is set once it ended.
-struct ExitStatus {
+struct LOGSTREAM_API ExitStatus {
   std::optional<int> exit_code;
   std::optional<int> term_signal;
 

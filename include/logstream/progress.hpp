@@ -6,10 +6,12 @@
 #include <optional>
 #include <string>
 
+#include <logstream/export.hpp>
+
 namespace logstream {
 
 /// A tqdm-style bar's latest state (` 45%|####5     | 45/100 [00:01<00:02, 30.0it/s]`).
-struct BarProgress {
+struct LOGSTREAM_API BarProgress {
   std::string description;                 ///< text before the percentage, without ": "
   double current = 0;
   std::optional<double> total;             ///< absent for bars without a total
@@ -24,7 +26,7 @@ struct BarProgress {
 
 /// A snapshot of the progress a stream's lines revealed. A value type: copy it freely.
 /// Fields that were never seen are empty optionals, distinguishable from zero.
-struct TrainingProgress {
+struct LOGSTREAM_API TrainingProgress {
   std::optional<std::int64_t> position;
   std::optional<std::int64_t> total_positions;
   std::optional<std::string> model_name;

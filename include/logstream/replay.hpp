@@ -6,20 +6,21 @@
 #include <filesystem>
 #include <memory>
 
+#include <logstream/export.hpp>
 #include <logstream/metrics.hpp>
 #include <logstream/progress.hpp>
 #include <logstream/rules.hpp>
 
 namespace logstream {
 
-struct ReplayOptions {
+struct LOGSTREAM_API ReplayOptions {
   bool default_rules = true;
   bool metrics = true;
   MetricsOptions metrics_options{};
   std::size_t max_line_bytes = 1 << 20;  ///< longer lines are cut into `continued` pieces
 };
 
-struct ReplayResult {
+struct LOGSTREAM_API ReplayResult {
   TrainingProgress progress;
   std::shared_ptr<MetricStore> metrics;
   std::uint64_t lines = 0;  ///< lines fed, CR-overwritten segments included
@@ -28,7 +29,7 @@ struct ReplayResult {
 /// Frames the file as a stream would (LF, CRLF, and lone-CR segments as transient updates) and
 /// feeds every line to a ProgressExtractor. Reentrant. Throws std::system_error naming the path
 /// when the file cannot be read.
-ReplayResult replay(const std::filesystem::path& path, const RuleSet& rules = {},
+LOGSTREAM_API ReplayResult replay(const std::filesystem::path& path, const RuleSet& rules = {},
                     const ReplayOptions& options = {});
 
 }  // namespace logstream

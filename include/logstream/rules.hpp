@@ -15,12 +15,14 @@ namespace re2 {
 class RE2;
 }
 
+#include <logstream/export.hpp>
+
 namespace logstream {
 
 /// Thrown when a rule cannot be loaded: an invalid pattern, a malformed rules-file line, a
 /// duplicate name, an unreadable file. The message names the rule (and file:line) and carries
 /// RE2's own text.
-class RuleError : public std::runtime_error {
+class LOGSTREAM_API RuleError : public std::runtime_error {
 public:
   using std::runtime_error::runtime_error;
 };
@@ -45,12 +47,9 @@ enum class RuleField : std::uint8_t {
   ignored,
 };
 
-/// Maps a group name to the field it feeds (see RuleField).
-RuleField rule_field_for(std::string_view group_name) noexcept;
-
 /// One compiled rule. Immutable and cheap to copy (the compiled pattern is shared).
 /// Thread-safe: matching against one Rule from several threads is allowed.
-class Rule {
+class LOGSTREAM_API Rule {
 public:
   struct Group {
     std::string name;
@@ -78,7 +77,7 @@ private:
 
 /// An ordered set of rules with unique names. A value type: copy it into ExtractorOptions.
 /// Not thread-safe for modification; const use from several threads is fine.
-class RuleSet {
+class LOGSTREAM_API RuleSet {
 public:
   RuleSet() = default;
 

@@ -9,9 +9,11 @@
 struct uv_loop_s;
 typedef struct uv_loop_s uv_loop_t;  // NOLINT: must match <uv.h>
 
+#include <logstream/export.hpp>
+
 namespace logstream {
 
-struct RuntimeOptions {
+struct LOGSTREAM_API RuntimeOptions {
   /// Threads that run the parser and sink actors and every user callback. With 0, every actor
   /// and callback runs on the loop thread.
   unsigned worker_threads = 2;
@@ -44,7 +46,7 @@ class RuntimeImpl;
 /// fds yourself before any other fd if their numbers matter to you.
 ///
 /// Thread-safe: post() and the queries. Many Streamers may share one Runtime.
-class Runtime {
+class LOGSTREAM_API Runtime {
 public:
   explicit Runtime(RuntimeOptions options = {});
   explicit Runtime(uv_loop_t* host_loop, RuntimeOptions options = {.worker_threads = 0});
@@ -64,9 +66,9 @@ public:
   /// `fn` throws goes to RuntimeOptions::on_task_error.
   void post(std::function<void()> fn);
 
-  RuntimeImpl& impl() noexcept { return *impl_; }
-
 private:
+  friend RuntimeImpl& runtime_impl(Runtime& runtime) noexcept;
+
   std::unique_ptr<RuntimeImpl> impl_;
 };
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include <logstream/events.hpp>
+#include <logstream/export.hpp>
 #include <logstream/line_batch.hpp>
 
 namespace logstream {
@@ -15,7 +16,7 @@ enum class OverflowPolicy : std::uint8_t {
   drop_oldest, ///< for live views: the oldest queued batches are dropped, counted, reported as a gap
 };
 
-struct GapEvent {
+struct LOGSTREAM_API GapEvent {
   std::uint64_t first_seq = 0;  ///< the first line this sink did not get
   std::uint64_t count = 0;      ///< how many lines it did not get
 };
@@ -31,7 +32,7 @@ struct GapEvent {
 /// the other sinks go on. The exception is CallbackError (a CallbackSink's user function
 /// threw): a `callback_error` event, and the sink goes on. name() and overflow() are asked once,
 /// in start(): if either throws, start() throws StartError (EINVAL) and nothing runs.
-class Sink {
+class LOGSTREAM_API Sink {
 public:
   virtual ~Sink() = default;
 

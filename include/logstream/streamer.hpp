@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <logstream/events.hpp>
+#include <logstream/export.hpp>
 #include <logstream/extractor.hpp>
 #include <logstream/framing.hpp>
 #include <logstream/line.hpp>
@@ -29,7 +30,7 @@
 
 namespace logstream {
 
-struct StreamerOptions {
+struct LOGSTREAM_API StreamerOptions {
   /// Lines kept for get_logs (the seed's circular buffer); 0 counts as 1.
   std::size_t buffer_lines = 500;
   std::size_t buffer_max_bytes = 8 << 20;
@@ -67,7 +68,7 @@ struct StreamerOptions {
 };
 
 /// Per-sink delivery counters.
-struct SinkStats {
+struct LOGSTREAM_API SinkStats {
   std::string name;
   std::uint64_t lines = 0;          ///< lines handed to the sink
   std::uint64_t dropped_lines = 0;  ///< drop_oldest: lines skipped
@@ -75,7 +76,7 @@ struct SinkStats {
   std::uint64_t errors = 0;
 };
 
-struct StreamStats {
+struct LOGSTREAM_API StreamStats {
   std::uint64_t lines = 0;
   std::uint64_t stdout_lines = 0;
   std::uint64_t stderr_lines = 0;
@@ -110,7 +111,7 @@ class Stream;
 /// threads the destructor stops the stream and waits (as stop()); on them (a callback, a host
 /// loop) it requests the stop and detaches: the stream stops its child and finishes on its own
 /// (on_complete still runs), and the runtime waits for it before it goes.
-class Streamer {
+class LOGSTREAM_API Streamer {
 public:
   using Input = std::variant<ProcessSpec, FdSource>;
 

@@ -6,10 +6,12 @@
 #include <utility>
 #include <vector>
 
+#include <logstream/export.hpp>
+
 namespace logstream {
 
 /// Throws UsageError naming `what`: a subscriber was added after start().
-[[noreturn]] void throw_subscribed_after_start(const char* what);
+[[noreturn]] LOGSTREAM_API void throw_subscribed_after_start(const char* what);
 
 /// A list of functions, called in the order they were added. `s.on_event = f` replaces the list
 /// with `f` (assigning an empty function clears it); `s.on_event += f` adds `f` beside the

@@ -5,8 +5,7 @@
 #include <exception>
 #include <memory>
 
-#include <logstream/task.hpp>
-
+#include "actors/task.hpp"
 #include "runtime/executor.hpp"
 
 namespace logstream {

@@ -8,11 +8,10 @@
 
 #include <logstream/events.hpp>
 #include <logstream/extractor.hpp>
-#include <logstream/framing.hpp>
-#include <logstream/task.hpp>
 
 #include "actors/mailbox.hpp"
 #include "actors/sink_actor.hpp"
+#include "actors/task.hpp"
 
 namespace logstream {
 

@@ -11,9 +11,9 @@
 
 #include <logstream/sink.hpp>
 #include <logstream/streamer.hpp>
-#include <logstream/task.hpp>
 
 #include "actors/mailbox.hpp"
+#include "actors/task.hpp"
 
 namespace logstream {
 

@@ -15,6 +15,7 @@
 #include "actors/parser.hpp"
 #include "actors/sink_actor.hpp"
 #include "actors/stream_context.hpp"
+#include "framer.hpp"
 #include "loop/child_process.hpp"
 #include "loop/reader.hpp"
 #include "loop/timer.hpp"

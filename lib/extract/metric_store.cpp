@@ -23,6 +23,16 @@ struct MetricStore::Entry {
   }
 };
 
+// The key index: open addressing over a power-of-two table, probed linearly, empty until the
+// first key and at most half full. Recording looks a key up per observation, so this avoids a
+// node hop and a general-purpose string hash.
+constexpr std::uint32_t empty_slot = ~std::uint32_t{0};
+
+struct MetricStore::IndexSlot {
+  std::uint32_t hash = 0;
+  std::uint32_t entry = empty_slot;
+};
+
 MetricStore::MetricStore(MetricsOptions options) : options_(options) {}
 MetricStore::~MetricStore() = default;
 

@@ -10,7 +10,7 @@
 
 #include <logstream/extractor.hpp>
 
-#include <logstream/framing.hpp>
+#include "framer.hpp"
 
 namespace logstream {
 namespace {

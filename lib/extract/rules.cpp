@@ -10,6 +10,7 @@
 #include <re2/re2.h>
 
 #include "extract/number_scan.hpp"
+#include "extract/rule_field.hpp"
 
 namespace logstream {
 namespace {

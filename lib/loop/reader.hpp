@@ -8,6 +8,8 @@
 
 #include <logstream/line_batch.hpp>
 
+#include "chunk.hpp"
+
 namespace logstream {
 
 /// What a reader reports to; every call is on the loop thread.

@@ -166,6 +166,8 @@ Runtime::Runtime(uv_loop_t* host_loop, RuntimeOptions options)
     : impl_(std::make_unique<RuntimeImpl>(host_loop, std::move(options))) {}
 Runtime::~Runtime() { RuntimeImpl::destroy(std::move(impl_)); }
 
+RuntimeImpl& runtime_impl(Runtime& runtime) noexcept { return *runtime.impl_; }
+
 uv_loop_t* Runtime::loop() const noexcept { return impl_->loop(); }
 bool Runtime::owns_loop() const noexcept { return impl_->owns_loop(); }
 bool Runtime::on_loop_thread() const noexcept { return impl_->on_loop_thread(); }

@@ -57,4 +57,7 @@ private:
   int streams_ = 0;
 };
 
+/// The implementation behind a Runtime: how the library's streams reach the loop and executors.
+RuntimeImpl& runtime_impl(Runtime& runtime) noexcept;
+
 }  // namespace logstream

@@ -10,6 +10,7 @@
 
 #include "io/write_all.hpp"
 #include "text/terminal_safe.hpp"
+#include "sinks/sanitize.hpp"
 
 namespace logstream {
 namespace {

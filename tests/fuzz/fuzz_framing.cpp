@@ -7,8 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include <logstream/framing.hpp>
-
+#include "framer.hpp"
 #include "framing_model.hpp"
 
 namespace {

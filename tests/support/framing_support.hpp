@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include <logstream/framing.hpp>
+#include "framer.hpp"
 
 namespace logstream::test {
 

@@ -12,6 +12,7 @@
 
 #include "framing_support.hpp"
 #include "line_of.hpp"
+#include "sinks/sanitize.hpp"
 
 using namespace logstream;
 using logstream::test::line_of;

@@ -1,8 +1,7 @@
 // Framing rules, table-driven, and the same lines whatever the chunk boundaries.
 #include <catch2/catch.hpp>
 
-#include <logstream/framing.hpp>
-
+#include "framer.hpp"
 #include "framing_support.hpp"
 
 using namespace logstream;

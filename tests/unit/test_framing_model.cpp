@@ -4,8 +4,7 @@
 
 #include <random>
 
-#include <logstream/framing.hpp>
-
+#include "framer.hpp"
 #include "framing_model.hpp"
 #include "random_stream.hpp"
 

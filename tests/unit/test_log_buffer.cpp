@@ -13,6 +13,9 @@
 using namespace logstream;
 
 namespace {
+// The stream feeds a LogBuffer through its Sink hooks, which only the Sink interface exposes.
+void feed(Sink& buffer, const LineBatch& batch) { buffer.write(batch); }
+
 LineBatch batch_of(Framer& framer, std::string_view bytes, Source source = Source::out) {
   Chunk c;
   c.bytes = ByteBuffer::copy_of(bytes);
@@ -24,7 +27,7 @@ LineBatch batch_of(Framer& framer, std::string_view bytes, Source source = Sourc
 TEST_CASE("log buffer: keeps the last N lines, oldest first", "[buffer]") {
   LogBuffer buffer({.max_lines = 3});
   Framer framer;
-  buffer.write(batch_of(framer, "1\n2\n3\n4\n5\n"));
+  feed(buffer, batch_of(framer, "1\n2\n3\n4\n5\n"));
   CHECK(buffer.texts() == std::vector<std::string>{"3", "4", "5"});
   CHECK(buffer.texts(2) == std::vector<std::string>{"4", "5"});
   CHECK(buffer.texts(10) == std::vector<std::string>{"3", "4", "5"});
@@ -37,27 +40,27 @@ TEST_CASE("log buffer: keeps the last N lines, oldest first", "[buffer]") {
 TEST_CASE("log buffer: a transient line keeps only its latest state", "[buffer]") {
   LogBuffer buffer({.max_lines = 10});
   Framer framer;
-  buffer.write(batch_of(framer, "start\n\r 10%\r 20%"));
+  feed(buffer, batch_of(framer, "start\n\r 10%\r 20%"));
   CHECK(buffer.texts() == std::vector<std::string>{"start", " 20%"});
-  buffer.write(batch_of(framer, "\r100%\nnext\n"));
+  feed(buffer, batch_of(framer, "\r100%\nnext\n"));
   CHECK(buffer.texts() == std::vector<std::string>{"start", "100%", "next"});
 }
 
 TEST_CASE("log buffer: stderr lines do not overwrite a stdout progress line", "[buffer]") {
   LogBuffer buffer({.max_lines = 10});
   Framer framer;
-  buffer.write(batch_of(framer, "\r 50%", Source::out));
-  buffer.write(batch_of(framer, "warning\n", Source::err));
-  buffer.write(batch_of(framer, "\r 60%\n", Source::out));
+  feed(buffer, batch_of(framer, "\r 50%", Source::out));
+  feed(buffer, batch_of(framer, "warning\n", Source::err));
+  feed(buffer, batch_of(framer, "\r 60%\n", Source::out));
   CHECK(buffer.texts() == std::vector<std::string>{" 60%", "warning"});
 }
 
 TEST_CASE("log buffer: a byte budget evicts the oldest lines first", "[buffer]") {
   LogBuffer buffer({.max_lines = 100, .max_bytes = 10});
   Framer framer;
-  buffer.write(batch_of(framer, "aaaa\nbbbb\ncccc\n"));
+  feed(buffer, batch_of(framer, "aaaa\nbbbb\ncccc\n"));
   CHECK(buffer.texts() == std::vector<std::string>{"bbbb", "cccc"});
-  buffer.write(batch_of(framer, std::string(50, 'z') + "\n"));
+  feed(buffer, batch_of(framer, std::string(50, 'z') + "\n"));
   CHECK(buffer.size() == 1);  // the newest line is kept even when it alone is over budget
 }
 
@@ -126,7 +129,7 @@ TEST_CASE("log buffer: random batches of both sources keep what the model keeps"
     for (int b = 0; b < 20; ++b) {
       const Source source = (rng() % 3 == 0) ? Source::err : Source::out;
       const LineBatch batch = batch_of(framer, test::random_stream(rng, rng() % 3000, 64), source);
-      buffer.write(batch);
+      feed(buffer, batch);
       for (const Line& line : batch) model.push(line);
       REQUIRE(buffer.texts() == model.texts());
     }

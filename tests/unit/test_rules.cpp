@@ -14,6 +14,8 @@
 
 #include "line_of.hpp"
 
+#include "extract/rule_field.hpp"
+
 using logstream::ExtractorOptions;
 using logstream::Line;
 using logstream::ProgressExtractor;

@@ -4,11 +4,12 @@
 #include <optional>
 #include <string>
 
+#include <logstream/export.hpp>
 #include <logstream/sink.hpp>
 
 namespace logstream {
 
-struct ConsoleSinkOptions {
+struct LOGSTREAM_API ConsoleSinkOptions {
   int fd = 1;
   /// Colour stderr lines: empty means when `fd` is a terminal and NO_COLOR is unset.
   std::optional<bool> color;
@@ -23,7 +24,7 @@ struct ConsoleSinkOptions {
 /// (ends_with_newline). Not the live display: the CLI draws that.
 /// On a non-blocking fd that is full (EAGAIN) it waits for the fd to drain (poll) and goes on,
 /// like a blocking write: nothing is lost, and a block sink pauses the pipes meanwhile.
-class ConsoleSink : public Sink {
+class LOGSTREAM_API ConsoleSink : public Sink {
 public:
   explicit ConsoleSink(ConsoleSinkOptions options = {});
 
@@ -41,11 +42,5 @@ private:
   bool sanitize_ = false;
   std::string out_;
 };
-
-/// Replaces bytes a terminal would interpret (C0 controls but TAB, DEL, and so every ESC; C1
-/// controls, as UTF-8 or as raw bytes; the bidi controls) with '?', so a child's output cannot
-/// move the cursor, clear the screen, set the title or reorder the text. The logstream command
-/// applies the same rule, but drops ESC sequences whole.
-void append_sanitized(std::string& out, std::string_view text);
 
 }  // namespace logstream

@@ -5,11 +5,12 @@
 #include <filesystem>
 #include <string>
 
+#include <logstream/export.hpp>
 #include <logstream/sink.hpp>
 
 namespace logstream {
 
-struct FileSinkOptions {
+struct LOGSTREAM_API FileSinkOptions {
   /// Keep every byte as read (CRs, transient states) instead of the committed lines.
   bool raw = false;
   /// Append to an existing file (otherwise truncate it).
@@ -22,7 +23,7 @@ struct FileSinkOptions {
 /// Writes committed lines ("a\rb\rc\n" is stored as "c\n"; CRLF as LF), or the raw bytes.
 /// open() creates the parent directories. Open and write failures throw std::system_error
 /// naming the path; the stream reports them as `sink_error` events and stops using the sink.
-class FileSink : public Sink {
+class LOGSTREAM_API FileSink : public Sink {
 public:
   explicit FileSink(std::filesystem::path path, FileSinkOptions options = {});
   ~FileSink() override;

@@ -7,12 +7,13 @@
 #include <memory>
 #include <string>
 
+#include <logstream/export.hpp>
 #include <logstream/metrics.hpp>
 #include <logstream/sink.hpp>
 
 namespace logstream {
 
-struct MetricsSinkOptions {
+struct LOGSTREAM_API MetricsSinkOptions {
   /// Every metric observation of the stream, one row each (`time,elapsed_s,seq,key,value`), in
   /// line order, appended as batches arrive and flushed at least every `interval`. Empty: none.
   std::filesystem::path csv_path{};
@@ -29,7 +30,7 @@ struct MetricsSinkOptions {
 /// With a CSV the sink is lossless (`block`): the CSV is written from the batches, so a batch
 /// skipped would be rows lost. JSON alone reads the store, not the batches: losing batches loses
 /// nothing, hence `drop_oldest`.
-class MetricsSink : public Sink {
+class LOGSTREAM_API MetricsSink : public Sink {
 public:
   MetricsSink(std::shared_ptr<MetricStore> store, MetricsSinkOptions options);
   ~MetricsSink() override;
