@@ -1,6 +1,9 @@
 // `logstream run --json`: every stdout line parses as JSON and matches the schema in the README.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstdlib>
+
 #include <chrono>
 
 #include <nlohmann/json.hpp>
@@ -193,7 +196,11 @@ TEST_CASE("cli json: pieces of an over-long line say they continue", "[cli][json
 
 TEST_CASE("cli json: a line that never ends is not re-sent whole after every read", "[cli][json]") {
   TempDir dir;
-  const std::size_t mib = 32;
+  // 32 MiB (512 reads); a tenth of it, at least 4 MiB (64 reads), in the slow sanitizer builds,
+  // which must still finish inside the run's deadline.
+  const char* scale_text = std::getenv("LOGSTREAM_TEST_SCALE");
+  const double scale = scale_text ? std::atof(scale_text) : 1.0;
+  const std::size_t mib = std::max<std::size_t>(4, static_cast<std::size_t>(32 * scale));
   const auto started = std::chrono::steady_clock::now();
   const CliResult r = run_json(dir, {"cr-burst", std::to_string(mib)});
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -2,6 +2,8 @@
 // it keeps of long lines, and a large --buffer is not allocated up front.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 #include <algorithm>
 
 #include "cli_support.hpp"
@@ -48,7 +50,10 @@ TEST_CASE("cli memory: 400 lines of 1 MB on a terminal stay under 100 MB", "[cli
   REQUIRE(cli.finish() == 0);
   INFO("peak RSS " << peak << " KiB");
   CHECK(peak > 0);
-  CHECK(peak < 100 * 1024);
+  // ThreadSanitizer keeps shadow memory for every page touched (its docs: 5-10x): there the
+  // bound is doubled; the plain and ASan builds hold the 100 MB.
+  const long bound_kib = std::getenv("TSAN_OPTIONS") ? 200 * 1024 : 100 * 1024;
+  CHECK(peak < bound_kib);
   CHECK(std::filesystem::file_size(dir / "run.log") == 400u * 1048576u);  // the log has them whole
   // Shown cut, and said so.
   CHECK(cli.out().find("[... 1048575 bytes in all, whole in the log file]") != std::string::npos);

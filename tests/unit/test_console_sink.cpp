@@ -10,6 +10,7 @@
 
 #include <logstream/logstream.hpp>
 
+#include "framer.hpp"
 #include "temp_dir.hpp"
 
 using namespace logstream;
