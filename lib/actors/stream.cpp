@@ -70,7 +70,7 @@ void Stream::build() {
     }
     outs.push_back(sink_actors_.back().get());
   }
-  parser_ = std::make_unique<ParserActor>(*this, executor, o.extraction, config_.metrics, std::move(outs));
+  extract_ = std::make_unique<ExtractActor>(*this, executor, o.extraction, config_.metrics, std::move(outs));
 }
 
 void Stream::start() {
@@ -82,7 +82,7 @@ void Stream::start() {
     if (config_.options.max_inflight_bytes < min_inflight)
       throw UsageError(fmt::format("StreamerOptions::max_inflight_bytes is {}: it must be at least {} (two reads)",
                                    config_.options.max_inflight_bytes, min_inflight));
-    if (!parser_) build();  // may throw (an invalid rule): nothing runs yet
+    if (!extract_) build();  // may throw (an invalid rule): nothing runs yet
   } catch (...) {
     std::lock_guard lock(mutex_);
     done_ = true;  // complete: nothing to stop or wait for
@@ -154,10 +154,10 @@ void Stream::start_on_loop() {
   runtime_.loop_executor().hold();
 
   pending_.store(static_cast<int>(sink_actors_.size()) + 2, std::memory_order_release);
-  parser_->set_start(steady_start);
+  extract_->set_start(steady_start);
   Executor& executor = runtime_.actor_executor();
   for (auto& actor : sink_actors_) start_actor(executor, actor->run(), shared_from_this());
-  start_actor(executor, parser_->run(), shared_from_this());
+  start_actor(executor, extract_->run(), shared_from_this());
   for (auto& reader : readers_) reader->start();
   started_on_loop_ = true;
   // A stop() that raced start() was held back until there was something to stop.
@@ -215,9 +215,9 @@ void Stream::on_chunk(Chunk chunk) {
   bytes_read_.fetch_add(chunk.bytes.size(), std::memory_order_relaxed);
   const std::size_t held = chunk.bytes.capacity();
   std::size_t now = add_inflight(held);
-  // Framing here, beside the read, leaves the parser's thread to extraction: under a flood the
+  // Framing here, beside the read, leaves the extract actor's thread to extraction: under a flood the
   // two run on two cores.
-  parser_->inbox().send(ReadMessage{framer_.frame(std::move(chunk)), held});
+  extract_->inbox().send(ReadMessage{framer_.frame(std::move(chunk)), held});
   // The next read would not be admitted: pause now rather than after a refused read.
   if (now + PipeReader::kReadBytes > config_.options.max_inflight_bytes) pause_on_loop();
 }
@@ -238,7 +238,7 @@ void Stream::end_source_on_loop(Reader& reader) {
   reader.close();
   --open_sources_;
   // The source's unfinished last line, if any.
-  parser_->inbox().send(ReadMessage{framer_.finish(reader.source()), 0});
+  extract_->inbox().send(ReadMessage{framer_.finish(reader.source()), 0});
 }
 
 void Stream::pause_on_loop() {
@@ -295,9 +295,9 @@ void Stream::maybe_finish_input_on_loop() {
   if (input_finished_) return;
   bool process_done = !child_ || exited_;
   if (open_sources_ == 0 && process_done) {
-    if (exit_event_) parser_->inbox().send(ReadMessage{{}, 0, std::move(exit_event_)});
+    if (exit_event_) extract_->inbox().send(ReadMessage{{}, 0, std::move(exit_event_)});
     input_finished_ = true;
-    parser_->inbox().close();
+    extract_->inbox().close();
     close_loop_side_on_loop();
   } else if (process_done) {
     arm_drain_on_loop();
@@ -476,8 +476,8 @@ void Stream::report(StreamEvent event) {
 
 void Stream::tell_sinks_on_loop(std::shared_ptr<const StreamEvent> event) {
   // After the end of input the sinks are closing: they heard the last of the stream.
-  if (input_finished_ || !parser_) return;
-  parser_->inbox().send(ReadMessage{{}, 0, std::move(event)});
+  if (input_finished_ || !extract_) return;
+  extract_->inbox().send(ReadMessage{{}, 0, std::move(event)});
 }
 
 void Stream::tell_subscribers(StreamEvent event) {
@@ -527,9 +527,9 @@ StreamStats Stream::stats() const {
   s.inflight_bytes = inflight_.load(std::memory_order_relaxed);
   s.peak_inflight_bytes = peak_inflight_.load(std::memory_order_relaxed);
   s.read_pauses = pauses_.load(std::memory_order_relaxed);
-  if (parser_) {
-    s.stdout_lines = parser_->lines(Source::out);
-    s.stderr_lines = parser_->lines(Source::err);
+  if (extract_) {
+    s.stdout_lines = extract_->lines(Source::out);
+    s.stderr_lines = extract_->lines(Source::err);
     s.lines = s.stdout_lines + s.stderr_lines;
   }
   {

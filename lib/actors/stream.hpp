@@ -12,7 +12,7 @@
 #include <logstream/log_buffer.hpp>
 #include <logstream/streamer.hpp>
 
-#include "actors/parser.hpp"
+#include "actors/extract_actor.hpp"
 #include "actors/sink_actor.hpp"
 #include "actors/stream_context.hpp"
 #include "loop/child_process.hpp"
@@ -40,7 +40,7 @@ struct StreamConfig {
 /// Threads: the loop side (child_, readers_, timers, everything named *_on_loop) is touched on
 /// the loop thread only; the actors run on the runtime's actor executor, and so do on_event and
 /// on_complete, through one strand (in order, one at a time, no lock held); the queries and
-/// request_stop() are thread-safe. Events reach the sinks through the parser's inbox, whose one
+/// request_stop() are thread-safe. Events reach the sinks through the extract actor's inbox, whose one
 /// producer is the loop side: an event from elsewhere (a sink's error) is posted to the loop.
 class Stream final : public StreamContext, public ReaderOwner, public std::enable_shared_from_this<Stream> {
 public:
@@ -99,7 +99,7 @@ private:
   // Pipeline (built in the constructor, run from start()).
   std::shared_ptr<LogBuffer> buffer_;
   std::vector<std::unique_ptr<SinkActor>> sink_actors_;
-  std::unique_ptr<ParserActor> parser_;
+  std::unique_ptr<ExtractActor> extract_;
 
   // Loop side.
   Framer framer_;  // frames each read as it arrives
@@ -127,7 +127,7 @@ private:
   std::atomic<std::uint64_t> pauses_{0};
   std::atomic<std::uint64_t> bytes_read_{0};
 
-  // Completion: the loop side, the parser and every sink actor each count one.
+  // Completion: the loop side, the extract actor and every sink actor each count one.
   std::atomic<int> pending_{0};
   std::atomic<bool> running_{false};
   std::atomic<bool> started_{false};
