@@ -7,38 +7,32 @@
 
 namespace logstream {
 
-FileReader::FileReader(uv_loop_t* loop, int fd, Source source, ReaderOwner& owner)
-    : idle_(new uv_idle_t{}), fd_(fd), source_(source), owner_(owner) {
-  uv_idle_init(loop, idle_);
-  idle_->data = this;
+FileReader::FileReader(uv_loop_t* loop, int fd, Source source, ReaderOwner& owner, HandleCount* count)
+    : fd_(fd), source_(source), owner_(owner) {
+  idle_.open(count, [loop](uv_idle_t* idle) { return uv_idle_init(loop, idle); });
+  idle_.state() = this;
 }
 
 FileReader::~FileReader() { close(); }
 
 void FileReader::start() {
-  if (!idle_ || !paused_) return;
+  if (!idle_.is_open() || !paused_) return;
   paused_ = false;
-  uv_idle_start(idle_, [](uv_idle_t* idle) { static_cast<FileReader*>(idle->data)->read_some(); });
+  uv_idle_start(idle_.get(), [](uv_idle_t* idle) { Handle::state(idle)->read_some(); });
 }
 
 void FileReader::pause() {
-  if (!idle_ || paused_) return;
+  if (!idle_.is_open() || paused_) return;
   paused_ = true;
-  uv_idle_stop(idle_);
+  uv_idle_stop(idle_.get());
 }
 
 void FileReader::close() {
-  if (!idle_) return;
-  uv_idle_stop(idle_);
+  if (!idle_.is_open()) return;
+  uv_idle_stop(idle_.get());
   paused_ = true;
   ::close(fd_);
-  idle_->data = &owner_;
-  uv_close(reinterpret_cast<uv_handle_t*>(idle_), [](uv_handle_t* h) {
-    auto* owner = static_cast<ReaderOwner*>(h->data);
-    delete reinterpret_cast<uv_idle_t*>(h);
-    owner->on_handle_closed();
-  });
-  idle_ = nullptr;
+  idle_.close();
 }
 
 std::size_t FileReader::take_recent_bytes() noexcept {
@@ -48,7 +42,7 @@ std::size_t FileReader::take_recent_bytes() noexcept {
 }
 
 void FileReader::read_some() {
-  for (int i = 0; i < kReadsPerTurn && idle_ && !paused_; ++i) {
+  for (int i = 0; i < kReadsPerTurn && idle_.is_open() && !paused_; ++i) {
     if (!owner_.admit(kReadBytes)) {
       owner_.on_refused();  // pauses; start() comes once memory is released
       return;

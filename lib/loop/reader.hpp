@@ -19,8 +19,6 @@ public:
   virtual void on_chunk(Chunk chunk) = 0;
   /// EOF, or a read error (a PTY master reports EIO once the child is gone: that is EOF too).
   virtual void on_end(Source source, int status) = 0;
-  /// The handle is closed and freed.
-  virtual void on_handle_closed() = 0;
 };
 
 /// One input of a stream. Loop thread only. A reader starts paused.
@@ -30,7 +28,7 @@ public:
   virtual void start() = 0;
   virtual void pause() = 0;
   virtual bool is_open() const noexcept = 0;
-  /// Stops reading and closes the handle (no on_end); on_handle_closed follows.
+  /// Stops reading and closes the handle (no on_end); its HandleCount hears of the close.
   virtual void close() = 0;
   virtual Source source() const noexcept = 0;
   /// Bytes read since the last call (the drain timer asks whether data still flows).
