@@ -108,7 +108,17 @@ TEST_CASE("sink actor: a drop_oldest sink behind gets one gap with the lines it 
   auto sink = std::make_shared<GatedSink>();
   SinkActor actor(stream, workers, sink, /*drop_queue_bytes=*/1, std::chrono::seconds(60));
   REQUIRE(actor.lossy());
-  start_actor(workers, actor.run(), 0);
+  // The actor outlives its run() (as a stream's actors do, held by start_actor): the test waits
+  // for the coroutine's keep-alive to go before the actor does.
+  test::Condition run_over;
+  bool over = false;
+  start_actor(workers, actor.run(), std::shared_ptr<void>(nullptr, [&](void*) {
+                {
+                  std::lock_guard lock(run_over.mutex());
+                  over = true;
+                }
+                run_over.signal();
+              }));
 
   auto batches = numbered_batches(5);
   actor.send(batches[0]);
@@ -125,6 +135,7 @@ TEST_CASE("sink actor: a drop_oldest sink behind gets one gap with the lines it 
   sink->open_gate();
 
   REQUIRE(stream.condition.wait_for(std::chrono::seconds(10), [&] { return stream.done == 1; }));
+  REQUIRE(run_over.wait_for(std::chrono::seconds(10), [&] { return over; }));
   std::lock_guard lock(sink->condition.mutex());
   CHECK(sink->log == std::vector<std::string>{"line 1", "event A", "event B", "gap 2+3", "line 5", "close"});
   CHECK(actor.stats().dropped_lines == 3);
