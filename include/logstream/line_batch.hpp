@@ -145,7 +145,7 @@ public:
 
 private:
   friend class Framer;
-  friend class ParserActor;
+  friend class ExtractActor;
 
   void add_metric(std::string_view key, double value, std::uint64_t seq);
   void add_progress(std::uint64_t seq, const TrainingProgress& progress) { progress_changes_.push_back({seq, progress}); }

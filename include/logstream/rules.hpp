@@ -84,8 +84,6 @@ public:
   /// Compiles and appends a rule. Throws RuleError (invalid pattern, duplicate name).
   RuleSet& add(std::string name, std::string pattern);
   RuleSet& add(Rule rule);
-  /// Appends every rule of `other` (names must stay unique).
-  RuleSet& merge(const RuleSet& other);
 
   /// Parses rules text: one `name = pattern` per line (at least one blank on each side of
   /// '='), blank lines and lines starting with '#' skipped. Errors name `origin:line`.

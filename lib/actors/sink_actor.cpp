@@ -75,7 +75,7 @@ struct SinkCore {
 };
 
 /// A drop_oldest sink's queue, bounded in the bytes of its batches (events are never dropped):
-/// the parser pushes, the sink's thread pops.
+/// the extract actor pushes, the sink's thread pops.
 struct LossyQueue {
   /// Drops the oldest batches while over the bound, keeping the newest; returns the lines dropped.
   std::uint64_t trim();
@@ -204,9 +204,9 @@ SinkActor::SinkActor(StreamContext& stream, Executor& executor, std::shared_ptr<
     : stream_(stream),
       core_(std::make_shared<SinkCore>(stream, std::move(sink))),
       abandon_after_(abandon_after),
-      // A lossless sink runs on the parser's thread when both are idle: the parser hands it the
+      // A lossless sink runs on the extract actor's thread when both are idle: that actor hands it the
       // batch without a thread hop, and would wait for it at the in-flight bound anyway. While
-      // chunks queue up for the parser, the sink runs beside it on another worker instead.
+      // chunks queue up for the extract actor, the sink runs beside it on another worker instead.
       inbox_(executor, core_->policy == OverflowPolicy::block) {
   if (core_->policy != OverflowPolicy::block) {
     lossy_ = std::make_shared<LossyQueue>();

@@ -27,7 +27,7 @@ struct Delivery {
   std::shared_ptr<const StreamEvent> event;
 };
 
-/// The parser is its only producer.
+/// The extract actor is its only producer.
 ///
 /// A lossless (block) sink is a coroutine on the actor executor; it holds batches until
 /// written, which is what backpressure counts.
@@ -46,11 +46,11 @@ public:
   ~SinkActor();
 
   bool lossy() const noexcept { return lossy_ != nullptr; }
-  /// Parser only. `may_run_here`: a lossless sink that is idle may run on the parser's thread.
+  /// Extract actor only. `may_run_here`: a lossless sink that is idle may run on its thread.
   void send(BatchPtr batch, bool may_run_here = true);
-  /// Parser only. Never dropped, also by a drop_oldest sink.
+  /// Extract actor only. Never dropped, also by a drop_oldest sink.
   void send_event(std::shared_ptr<const StreamEvent> event);
-  void close();               // parser only
+  void close();               // extract actor only
   Task<> run();
   SinkStats stats() const;
 

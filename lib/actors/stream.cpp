@@ -1,10 +1,6 @@
-// Stream: starts the actors, spawns the child, reads it, and ends only when every byte is out.
+// Stream: builds the stages, starts them and answers for them; ends only when every byte is out.
 #include "actors/stream.hpp"
 
-#include <signal.h>
-#include <unistd.h>
-
-#include <algorithm>
 #include <future>
 #include <variant>
 
@@ -16,8 +12,6 @@
 
 #include "actors/detached.hpp"
 #include "sinks/progress_callback_sink.hpp"
-#include "loop/fd_source_reader.hpp"
-#include "loop/pipe_reader.hpp"
 #include "loop/ticker.hpp"
 
 namespace logstream {
@@ -27,8 +21,9 @@ Stream::Stream(RuntimeImpl& runtime, StreamConfig config)
       config_(std::move(config)),
       buffer_(std::make_shared<LogBuffer>(
           LogBufferOptions{config_.options.buffer_lines, config_.options.buffer_max_bytes})),
-      framer_(config_.options.framing),
-      callbacks_(runtime.actor_executor()) {}
+      budget_(config_.options.max_inflight_bytes),
+      callbacks_(runtime.actor_executor()),
+      completion_(runtime, callbacks_, config_.on_complete, [this](const StreamEvent& event) { call_on_event(event); }) {}
 
 Stream::~Stream() = default;
 
@@ -70,7 +65,9 @@ void Stream::build() {
     }
     outs.push_back(sink_actors_.back().get());
   }
-  parser_ = std::make_unique<ParserActor>(*this, executor, o.extraction, config_.metrics, std::move(outs));
+  extract_ = std::make_unique<ExtractActor>(*this, executor, o.extraction, config_.metrics, std::move(outs));
+  ReaderStageEvents& events = *this;
+  reader_ = std::make_unique<ReaderStage>(runtime_.loop(), config_.input, o, budget_, extract_->inbox(), events);
 }
 
 void Stream::start() {
@@ -82,10 +79,9 @@ void Stream::start() {
     if (config_.options.max_inflight_bytes < min_inflight)
       throw UsageError(fmt::format("StreamerOptions::max_inflight_bytes is {}: it must be at least {} (two reads)",
                                    config_.options.max_inflight_bytes, min_inflight));
-    if (!parser_) build();  // may throw (an invalid rule): nothing runs yet
+    if (!extract_) build();  // may throw (an invalid rule): nothing runs yet
   } catch (...) {
-    std::lock_guard lock(mutex_);
-    done_ = true;  // complete: nothing to stop or wait for
+    completion_.mark_done();  // nothing to stop or wait for
     throw;
   }
   runtime_.stream_started();
@@ -131,330 +127,75 @@ void Stream::start_on_loop() {
     progress_.start_time = steady_start;
   }
   try {
-    if (auto* spec = std::get_if<ProcessSpec>(&config_.input)) {
-      child_ = std::make_unique<ChildProcess>(
-          runtime_.loop(), *spec,
-          ChildProcess::Callbacks{[this](ExitStatus status) { on_exit_on_loop(status); },
-                                  [this] { on_handle_closed(); }});
-      ++open_handles_;
-      keep_alive_ = shared_from_this();
-      {
-        std::lock_guard lock(mutex_);
-        pid_ = child_->pid();
-      }
-      running_.store(true, std::memory_order_release);
-    }
-    open_readers_on_loop();
+    reader_->open(shared_from_this());
   } catch (...) {
-    std::lock_guard lock(mutex_);
-    done_ = true;
+    completion_.mark_done();
     throw;
   }
-  keep_alive_ = shared_from_this();
   runtime_.loop_executor().hold();
 
-  pending_.store(static_cast<int>(sink_actors_.size()) + 2, std::memory_order_release);
-  parser_->set_start(steady_start);
+  completion_.expect(static_cast<int>(sink_actors_.size()) + 2);
+  extract_->set_start(steady_start);
   Executor& executor = runtime_.actor_executor();
   for (auto& actor : sink_actors_) start_actor(executor, actor->run(), shared_from_this());
-  start_actor(executor, parser_->run(), shared_from_this());
-  for (auto& reader : readers_) reader->start();
-  started_on_loop_ = true;
-  // A stop() that raced start() was held back until there was something to stop.
-  if (stop_requested_) {
-    stop_requested_ = false;
-    stop_on_loop();
+  start_actor(executor, extract_->run(), shared_from_this());
+  reader_->start();
+}
+
+// ---- the reader stage's news (loop thread) --------------------------------------------------
+
+void Stream::spawned(int pid) {
+  {
+    std::lock_guard lock(mutex_);
+    pid_ = pid;
   }
+  running_.store(true, std::memory_order_release);
 }
 
-void Stream::open_readers_on_loop() {
-  if (!child_) {
-    // A caller's fd: on failure it stays theirs, open; nothing else was made.
-    readers_.push_back(open_fd_source(runtime_.loop(), std::get<FdSource>(config_.input), *this));
-    ++open_handles_;
-    ++open_sources_;
-    return;
-  }
-  std::vector<std::pair<int, Source>> fds;
-  fds.emplace_back(child_->stdout_fd(), Source::out);
-  if (child_->stderr_fd() >= 0) fds.emplace_back(child_->stderr_fd(), Source::err);
-  for (std::size_t i = 0; i < fds.size(); ++i) {
-    try {
-      readers_.push_back(std::make_unique<PipeReader>(runtime_.loop(), fds[i].first, fds[i].second, *this));
-      ++open_handles_;
-      ++open_sources_;
-    } catch (...) {
-      // Nothing may be left half-started: the fds not yet owned by a reader, the readers made
-      // so far, and the child (its exit callback closes its handle).
-      for (std::size_t j = i; j < fds.size(); ++j) ::close(fds[j].first);
-      input_finished_ = true;
-      for (auto& reader : readers_) reader->close();
-      child_->signal_group(SIGKILL);
-      throw;
-    }
-  }
-}
-
-// ---- reading (loop thread) --------------------------------------------------------------------
-
-std::size_t Stream::add_inflight(std::size_t bytes) {
-  std::size_t now = inflight_.fetch_add(bytes, std::memory_order_seq_cst) + bytes;
-  std::size_t peak = peak_inflight_.load(std::memory_order_relaxed);
-  while (now > peak && !peak_inflight_.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
-  }
-  return now;
-}
-
-bool Stream::admit(std::size_t bytes) {
-  return inflight_.load(std::memory_order_seq_cst) + bytes <= config_.options.max_inflight_bytes;
-}
-
-void Stream::on_refused() { pause_on_loop(); }
-
-void Stream::on_chunk(Chunk chunk) {
-  bytes_read_.fetch_add(chunk.bytes.size(), std::memory_order_relaxed);
-  const std::size_t held = chunk.bytes.capacity();
-  std::size_t now = add_inflight(held);
-  // Framing here, beside the read, leaves the parser's thread to extraction: under a flood the
-  // two run on two cores.
-  parser_->inbox().send(ReadMessage{framer_.frame(std::move(chunk)), held});
-  // The next read would not be admitted: pause now rather than after a refused read.
-  if (now + PipeReader::kReadBytes > config_.options.max_inflight_bytes) pause_on_loop();
-}
-
-void Stream::on_end(Source source, int status) {
-  if (status != UV_EOF && status != UV_EIO) {
-    report(StreamEvent{.kind = EventKind::truncated,
-                       .message = fmt::format("reading {} failed: {}", to_string(source), uv_strerror(status))});
-  }
-  for (auto& reader : readers_) {
-    if (reader->source() == source) end_source_on_loop(*reader);
-  }
-  maybe_finish_input_on_loop();
-}
-
-void Stream::end_source_on_loop(Reader& reader) {
-  if (!reader.is_open()) return;
-  reader.close();
-  --open_sources_;
-  // The source's unfinished last line, if any.
-  parser_->inbox().send(ReadMessage{framer_.finish(reader.source()), 0});
-}
-
-void Stream::pause_on_loop() {
-  if (paused_on_loop_) return;
-  paused_on_loop_ = true;
-  pauses_.fetch_add(1, std::memory_order_relaxed);
-  // seq_cst store then load, against release()'s fetch_sub then load of paused_: one of the
-  // two sides sees the other, so a release that drains the bound never misses the pause.
-  paused_.store(true, std::memory_order_seq_cst);
-  for (auto& reader : readers_) reader->pause();
-  if (inflight_.load(std::memory_order_seq_cst) <= config_.options.max_inflight_bytes / 2) resume_on_loop();
-}
-
-void Stream::resume_on_loop() {
-  if (!paused_on_loop_ || input_finished_) return;
-  if (inflight_.load(std::memory_order_seq_cst) > config_.options.max_inflight_bytes / 2) return;
-  paused_on_loop_ = false;
-  paused_.store(false, std::memory_order_seq_cst);
-  for (auto& reader : readers_) reader->start();
-}
-
-void Stream::release(std::size_t bytes) {
-  std::size_t now = inflight_.fetch_sub(bytes, std::memory_order_seq_cst) - bytes;
-  if (now > config_.options.max_inflight_bytes / 2 || !paused_.load(std::memory_order_seq_cst)) return;
-  if (resume_posted_.exchange(true, std::memory_order_acq_rel)) return;
-  runtime_.loop_executor().post([self = shared_from_this()] {
-    self->resume_posted_.store(false, std::memory_order_release);
-    self->resume_on_loop();
-  });
-}
-
-// ---- the end of input (loop thread) ---------------------------------------------------------
-
-void Stream::on_exit_on_loop(ExitStatus status) {
-  exited_ = true;
-  exited_at_ = std::chrono::steady_clock::now();
+void Stream::exited(ExitStatus status, StreamEvent event) {
   {
     std::lock_guard lock(mutex_);
     exit_status_ = status;
   }
   running_.store(false, std::memory_order_release);
-  // After stop(), the grace timer still ends the group's stragglers (grandchildren).
-  if (grace_timer_ && !stop_requested_) grace_timer_->stop();
-  StreamEvent event{.kind = EventKind::exited, .exit_code = status.exit_code, .term_signal = status.term_signal};
-  event.message = status.term_signal ? fmt::format("killed by signal {}", *status.term_signal)
-                                     : fmt::format("exited with code {}", status.exit_code.value_or(0));
-  // Subscribers hear of it now; sinks after the last line, at the end of input.
-  exit_event_ = std::make_shared<const StreamEvent>(event);
   tell_subscribers(std::move(event));
-  maybe_finish_input_on_loop();
 }
 
-void Stream::maybe_finish_input_on_loop() {
-  if (input_finished_) return;
-  bool process_done = !child_ || exited_;
-  if (open_sources_ == 0 && process_done) {
-    if (exit_event_) parser_->inbox().send(ReadMessage{{}, 0, std::move(exit_event_)});
-    input_finished_ = true;
-    parser_->inbox().close();
-    close_loop_side_on_loop();
-  } else if (process_done) {
-    arm_drain_on_loop();
+void Stream::cut_off(StreamEvent event) {
+  {
+    std::lock_guard lock(mutex_);
+    truncated_ = true;
   }
+  report(std::move(event));
 }
 
-void Stream::arm_drain_on_loop() {
-  if (!drain_timer_) {
-    drain_timer_ = std::make_unique<LoopTimer>(runtime_.loop(), [this] { on_handle_closed(); });
-    ++open_handles_;
-  }
-  for (auto& reader : readers_) reader->take_recent_bytes();
-  // The drain looks every drain_timeout, and once more exactly at max_drain.
-  const auto& max_drain = config_.options.max_drain;
-  std::chrono::milliseconds delay = config_.options.drain_timeout;
-  if (max_drain && child_) {
-    const auto left = std::chrono::ceil<std::chrono::milliseconds>(exited_at_ + *max_drain - std::chrono::steady_clock::now());
-    delay = std::clamp(left, std::chrono::milliseconds(0), delay);
-  }
-  drain_timer_->start(delay, [this] {
-    if (input_finished_) return;
-    const auto& max_drain = config_.options.max_drain;
-    const bool over = max_drain && child_ && std::chrono::steady_clock::now() >= exited_at_ + *max_drain;
-    std::size_t recent = 0;
-    for (auto& reader : readers_) recent += reader->take_recent_bytes() + reader->unread_bytes();
-    // Paused by backpressure: those bytes are owed to the sinks, wait for them. Still
-    // flowing: a background process is writing, give it time, unless stop() was asked for.
-    // Bytes waiting in the pipe count as flowing: on a starved machine the loop may not have
-    // read for a whole timeout, and what the child wrote before it exited must not be cut.
-    // Past max_drain, nothing is waited for.
-    if (!over && (paused_on_loop_ || (recent > 0 && !stop_requested_))) {
-      arm_drain_on_loop();
-      return;
-    }
-    {
-      std::lock_guard lock(mutex_);
-      truncated_ = true;
-    }
-    const std::string message =
-        over ? fmt::format("the child exited but its output stayed open {} ms later "
-                           "(a background process holds it): stopped reading at max_drain",
-                           max_drain->count())
-            : fmt::format("the child exited but its output stayed open for {} ms "
-                          "(a background process holds it): stopped reading",
-                          config_.options.drain_timeout.count());
-    report(StreamEvent{.kind = EventKind::truncated, .message = message});
-    for (auto& reader : readers_) end_source_on_loop(*reader);
-    maybe_finish_input_on_loop();
+// ---- backpressure and stop (any thread) -----------------------------------------------------
+
+void Stream::release(std::size_t bytes) {
+  if (!budget_.release(bytes)) return;
+  runtime_.loop_executor().post([self = shared_from_this()] {
+    self->budget_.resume_arrived();
+    self->reader_->resume();
   });
 }
 
-void Stream::close_loop_side_on_loop() {
-  // The end of the output does not end the group: a member that ignored SIGTERM and let go of
-  // the pipes (or was cut off by the drain timeout) still gets its SIGKILL, and the stream
-  // completes after it. A group already gone is not waited for.
-  if (grace_timer_ && !(kill_pending_ && child_ && child_->group_alive())) grace_timer_->close();
-  if (drain_timer_) drain_timer_->close();
-  for (auto& reader : readers_) reader->close();
-  if (open_handles_ == 0) on_handle_closed();
-}
-
-void Stream::on_handle_closed() {
-  if (open_handles_ > 0) --open_handles_;
-  if (open_handles_ > 0 || !input_finished_ || !keep_alive_) return;
-  // The last loop handle is gone: the loop side is done. Drop our own reference last.
-  auto keep = std::move(keep_alive_);
-  actor_done();
-}
-
-// ---- stop --------------------------------------------------------------------------------------
-
 void Stream::request_stop() {
   if (!started_.load(std::memory_order_acquire)) return;
-  runtime_.loop_executor().post([self = shared_from_this()] { self->stop_on_loop(); });
-}
-
-void Stream::stop_on_loop() {
-  if (stop_requested_ || input_finished_) return;
-  stop_requested_ = true;
-  if (!started_on_loop_) return;  // start_on_loop() applies it
-  if (child_) {
-    child_->signal_group(SIGTERM);
-    if (!grace_timer_) {
-      grace_timer_ = std::make_unique<LoopTimer>(runtime_.loop(), [this] { on_handle_closed(); });
-      ++open_handles_;
-    }
-    kill_pending_ = true;
-    grace_timer_->start(config_.options.stop_grace, [this] {
-      kill_pending_ = false;
-      if (child_) child_->signal_group(SIGKILL);
-      if (input_finished_) grace_timer_->close();  // the stream waited for this
-    });
-    if (exited_) arm_drain_on_loop();
-    return;
-  }
-  // An fd source: stop reading; what was read is still delivered.
-  for (auto& reader : readers_) end_source_on_loop(*reader);
-  maybe_finish_input_on_loop();
+  runtime_.loop_executor().post([self = shared_from_this()] {
+    if (self->reader_) self->reader_->stop();
+  });
 }
 
 // ---- completion ---------------------------------------------------------------------------------
 
 void Stream::actor_done() {
-  if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) finish();
+  if (completion_.part_done()) completion_.complete(shared_from_this());
 }
 
 void Stream::every_on_loop(std::chrono::milliseconds period, std::function<bool()> tick) {
   uv_loop_t* loop = runtime_.loop();
   runtime_.loop_executor().post(
       [loop, period, tick = std::move(tick)]() mutable { start_ticker(loop, period, std::move(tick)); });
-}
-
-void Stream::finish() {
-  // Whichever actor (or the loop) finishes last: on_complete goes behind every event on the
-  // strand, so it never runs on the I/O thread and comes after every event and line.
-  callbacks_.post([this] { complete_on_strand(); }, shared_from_this());
-}
-
-void Stream::complete_on_strand() {
-  for (auto& on_complete : config_.on_complete) {
-    try {
-      on_complete();
-    } catch (const std::exception& e) {
-      call_on_event(StreamEvent{.kind = EventKind::callback_error, .message = fmt::format("on_complete threw: {}", e.what())});
-    } catch (...) {
-      call_on_event(StreamEvent{.kind = EventKind::callback_error, .message = "on_complete threw"});
-    }
-  }
-  RuntimeImpl& runtime = runtime_;
-  {
-    std::lock_guard lock(mutex_);
-    done_ = true;
-  }
-  done_cv_.notify_all();
-  // The runtime counts this stream until the loop has run this: it outlives the post, and a
-  // host loop is held (kept running) until then.
-  runtime.loop_executor().post([&runtime] {
-    runtime.loop_executor().release();
-    runtime.stream_ended();
-  });
-}
-
-bool Stream::wait(std::optional<std::chrono::milliseconds> timeout) {
-  std::unique_lock lock(mutex_);
-  if (done_) return true;
-  // Waiting on the thread that must do the work would never end.
-  if (runtime_.on_runtime_thread()) return false;
-  if (!timeout) {
-    done_cv_.wait(lock, [this] { return done_; });
-    return true;
-  }
-  return done_cv_.wait_for(lock, *timeout, [this] { return done_; });
-}
-
-bool Stream::complete() const {
-  std::lock_guard lock(mutex_);
-  return done_;
 }
 
 // ---- events and queries -------------------------------------------------------------------------
@@ -465,19 +206,15 @@ void Stream::report(StreamEvent event) {
   if (event.kind != EventKind::callback_error) {
     auto shared = std::make_shared<const StreamEvent>(event);
     if (runtime_.on_loop_thread()) {
-      tell_sinks_on_loop(std::move(shared));
+      if (reader_) reader_->tell_sinks(std::move(shared));
     } else {
       runtime_.loop_executor().post(
-          [self = shared_from_this(), shared = std::move(shared)]() mutable { self->tell_sinks_on_loop(std::move(shared)); });
+          [self = shared_from_this(), shared = std::move(shared)]() mutable {
+            if (self->reader_) self->reader_->tell_sinks(std::move(shared));
+          });
     }
   }
   tell_subscribers(std::move(event));
-}
-
-void Stream::tell_sinks_on_loop(std::shared_ptr<const StreamEvent> event) {
-  // After the end of input the sinks are closing: they heard the last of the stream.
-  if (input_finished_ || !parser_) return;
-  parser_->inbox().send(ReadMessage{{}, 0, std::move(event)});
 }
 
 void Stream::tell_subscribers(StreamEvent event) {
@@ -523,13 +260,13 @@ std::chrono::system_clock::time_point Stream::start_time() const {
 
 StreamStats Stream::stats() const {
   StreamStats s;
-  s.bytes = bytes_read_.load(std::memory_order_relaxed);
-  s.inflight_bytes = inflight_.load(std::memory_order_relaxed);
-  s.peak_inflight_bytes = peak_inflight_.load(std::memory_order_relaxed);
-  s.read_pauses = pauses_.load(std::memory_order_relaxed);
-  if (parser_) {
-    s.stdout_lines = parser_->lines(Source::out);
-    s.stderr_lines = parser_->lines(Source::err);
+  if (reader_) s.bytes = reader_->bytes_read();
+  s.inflight_bytes = budget_.inflight();
+  s.peak_inflight_bytes = budget_.peak();
+  s.read_pauses = budget_.pauses();
+  if (extract_) {
+    s.stdout_lines = extract_->lines(Source::out);
+    s.stderr_lines = extract_->lines(Source::err);
     s.lines = s.stdout_lines + s.stderr_lines;
   }
   {

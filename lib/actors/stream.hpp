@@ -1,9 +1,8 @@
-// Stream: one child's pipeline — loop side (child, readers, timers) wired to the actors.
+// Stream: one child's pipeline, the stages of the README's diagram wired together.
 #pragma once
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -12,13 +11,12 @@
 #include <logstream/log_buffer.hpp>
 #include <logstream/streamer.hpp>
 
-#include "actors/parser.hpp"
+#include "actors/completion.hpp"
+#include "actors/extract_actor.hpp"
+#include "actors/inflight_budget.hpp"
+#include "actors/reader_stage.hpp"
 #include "actors/sink_actor.hpp"
 #include "actors/stream_context.hpp"
-#include "framer.hpp"
-#include "loop/child_process.hpp"
-#include "loop/reader.hpp"
-#include "loop/timer.hpp"
 #include "runtime/runtime_impl.hpp"
 #include "runtime/strand.hpp"
 
@@ -38,12 +36,29 @@ struct StreamConfig {
   std::vector<std::function<void()>> on_complete;
 };
 
-/// Threads: the loop side (child_, readers_, timers, everything named *_on_loop) is touched on
-/// the loop thread only; the actors run on the runtime's actor executor, and so do on_event and
-/// on_complete, through one strand (in order, one at a time, no lock held); the queries and
-/// request_stop() are thread-safe. Events reach the sinks through the parser's inbox, whose one
-/// producer is the loop side: an event from elsewhere (a sink's error) is posted to the loop.
-class Stream final : public StreamContext, public ReaderOwner, public std::enable_shared_from_this<Stream> {
+/// One child's (or fd's) pipeline: the reader stage on the loop thread, the extract actor and
+/// one actor per sink on the actor executor, the in-flight budget between them and the
+/// completion after them. Stream wires these together and answers the queries.
+///
+/// Threads: the reader stage is touched on the loop thread only; the actors run on the
+/// runtime's actor executor, and so do on_event and on_complete, through one strand (in order,
+/// one at a time, no lock held); the queries and request_stop() are thread-safe. Events reach
+/// the sinks through the extract actor's inbox, whose one producer is the reader stage: an
+/// event from elsewhere (a sink's error) is posted to the loop.
+///
+/// Lifetime: a Stream is always held by a shared_ptr, and whatever may still touch it holds
+/// one (shared_from_this()) for as long as it may:
+///   - the Streamer, from start() until it is destroyed;
+///   - the reader stage, from the spawn until the input ended and its last loop handle closed;
+///   - each running actor (start_actor's keep_alive), until its coroutine returned;
+///   - each task posted to the loop (a stop, a resume, an event from another thread) or to the
+///     strand (events, the completion), until it ran.
+/// The last of them to let go destroys it, on whichever thread that is. Nothing else keeps a
+/// Stream alive, and nothing holds a plain pointer to it past those holders (the actors' and
+/// the reader stage's references to it are covered by their own holds).
+class Stream final : public StreamContext,
+                     private ReaderStageEvents,
+                     public std::enable_shared_from_this<Stream> {
 public:
   Stream(RuntimeImpl& runtime, StreamConfig config);
   ~Stream() override;
@@ -51,8 +66,8 @@ public:
   void build();  // the pipeline; throws StartError for a sink that throws from name()/overflow()
   void start();  // blocks until spawned; throws StartError
   void request_stop();
-  bool wait(std::optional<std::chrono::milliseconds> timeout);
-  bool complete() const;
+  bool wait(std::optional<std::chrono::milliseconds> timeout) { return completion_.wait(timeout); }
+  bool complete() const { return completion_.is_done(); }
 
   const LogBuffer& buffer() const noexcept { return *buffer_; }
   TrainingProgress progress() const;
@@ -69,78 +84,39 @@ public:
   void actor_done() override;
   void every_on_loop(std::chrono::milliseconds period, std::function<bool()> tick) override;
 
-  // ReaderOwner (loop thread)
-  bool admit(std::size_t bytes) override;
-  void on_refused() override;
-  void on_chunk(Chunk chunk) override;
-  void on_end(Source source, int status) override;
-  void on_handle_closed() override;
-
 private:
+  // ReaderStageEvents (loop thread)
+  void spawned(int pid) override;
+  void exited(ExitStatus status, StreamEvent event) override;
+  void cut_off(StreamEvent event) override;
+  void loop_side_done() override { actor_done(); }
+
   void start_on_loop();
-  void open_readers_on_loop();
-  void stop_on_loop();
-  void on_exit_on_loop(ExitStatus status);
-  void end_source_on_loop(Reader& reader);
-  void maybe_finish_input_on_loop();
-  void arm_drain_on_loop();
-  void pause_on_loop();
-  void resume_on_loop();
-  void close_loop_side_on_loop();
-  void finish();
-  void complete_on_strand();
   void call_on_event(const StreamEvent& event) noexcept;
   void tell_subscribers(StreamEvent event);
-  void tell_sinks_on_loop(std::shared_ptr<const StreamEvent> event);
-  std::size_t add_inflight(std::size_t bytes);
 
   RuntimeImpl& runtime_;
   StreamConfig config_;
 
-  // Pipeline (built in the constructor, run from start()).
+  // Pipeline (built by build(), run from start()).
   std::shared_ptr<LogBuffer> buffer_;
   std::vector<std::unique_ptr<SinkActor>> sink_actors_;
-  std::unique_ptr<ParserActor> parser_;
+  std::unique_ptr<ExtractActor> extract_;
+  InflightBudget budget_;  // backpressure, shared by the reader stage and the actors
+  std::unique_ptr<ReaderStage> reader_;  // the loop side
 
-  // Loop side.
-  Framer framer_;  // frames each read as it arrives
-  std::unique_ptr<ChildProcess> child_;
-  std::vector<std::unique_ptr<Reader>> readers_;
-  std::unique_ptr<LoopTimer> grace_timer_;
-  std::unique_ptr<LoopTimer> drain_timer_;
-  std::shared_ptr<Stream> keep_alive_;  // the loop side's reference, until its handles close
-  int open_handles_ = 0;
-  int open_sources_ = 0;
-  bool exited_ = false;
-  std::chrono::steady_clock::time_point exited_at_{};  // for max_drain
-  bool input_finished_ = false;
-  bool stop_requested_ = false;
-  bool kill_pending_ = false;  // stop() asked; the grace timer has not sent SIGKILL yet
-  bool started_on_loop_ = false;  // a stop that comes first is applied once the child runs
-  bool paused_on_loop_ = false;
-  std::shared_ptr<const StreamEvent> exit_event_;  // to the sinks at the end of input
-
-  // Backpressure, shared with the actors.
-  std::atomic<std::size_t> inflight_{0};
-  std::atomic<std::size_t> peak_inflight_{0};
-  std::atomic<bool> paused_{false};
-  std::atomic<bool> resume_posted_{false};
-  std::atomic<std::uint64_t> pauses_{0};
-  std::atomic<std::uint64_t> bytes_read_{0};
-
-  // Completion: the loop side, the parser and every sink actor each count one.
-  std::atomic<int> pending_{0};
   std::atomic<bool> running_{false};
   std::atomic<bool> started_{false};
   mutable std::mutex mutex_;  // guards what follows
-  std::condition_variable done_cv_;
-  bool done_ = false;
   bool truncated_ = false;
   std::optional<ExitStatus> exit_status_;
   std::optional<int> pid_;
   TrainingProgress progress_;
   std::chrono::system_clock::time_point start_time_{};
+
   Strand callbacks_;  // on_event and on_complete, in order, on the actor executor
+  // The loop side, the extract actor and every sink actor each count one.
+  Completion completion_;
 };
 
 }  // namespace logstream

@@ -75,11 +75,6 @@ RuleSet& RuleSet::add(Rule rule) {
   return *this;
 }
 
-RuleSet& RuleSet::merge(const RuleSet& other) {
-  for (const Rule& rule : other) add(rule);
-  return *this;
-}
-
 const Rule* RuleSet::find(std::string_view name) const noexcept {
   for (const Rule& rule : rules_) {
     if (rule.name() == name) return &rule;

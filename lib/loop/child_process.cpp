@@ -108,7 +108,8 @@ void make_pty(FdGuard& guard, int fds[2], const ProcessSpec& spec) {
 
 }  // namespace
 
-ChildProcess::ChildProcess(uv_loop_t* loop, const ProcessSpec& spec, Callbacks callbacks) {
+ChildProcess::ChildProcess(uv_loop_t* loop, const ProcessSpec& spec, std::function<void(ExitStatus)> on_exit,
+                           HandleCount* count) {
   if (spec.argv.empty() || spec.argv[0].empty()) fail(EINVAL, "cannot start a process: the command is empty");
   check_cwd(spec);
 
@@ -156,19 +157,12 @@ ChildProcess::ChildProcess(uv_loop_t* loop, const ProcessSpec& spec, Callbacks c
   options.stdio_count = 3;
   options.stdio = stdio;
 
-  handle_ = new Handle{};
-  handle_->callbacks = std::move(callbacks);
-  handle_->owner = this;
-  handle_->process.data = handle_;
-  if (int rc = uv_spawn(loop, &handle_->process, &options); rc != 0) {
-    // A failed spawn still initialised the handle: close it, and the callback frees it.
-    handle_->callbacks = {};
-    uv_close(reinterpret_cast<uv_handle_t*>(&handle_->process),
-             [](uv_handle_t* h) { delete static_cast<Handle*>(h->data); });
-    handle_ = nullptr;
+  // A failed spawn still initialised the handle: the LoopHandle closes and frees it.
+  if (int rc = handle_.open(count, [&](uv_process_t* process) { return uv_spawn(loop, process, &options); }); rc != 0)
     throw StartError(std::error_code(-rc, std::generic_category()), spawn_error(spec, rc));
-  }
-  pid_ = handle_->process.pid;
+  handle_.state().on_exit = std::move(on_exit);
+  handle_.state().owner = this;
+  pid_ = handle_.get()->pid;
 
   // The parent keeps only the read ends.
   guard.fds.clear();
@@ -179,8 +173,11 @@ ChildProcess::ChildProcess(uv_loop_t* loop, const ProcessSpec& spec, Callbacks c
 }
 
 ChildProcess::~ChildProcess() {
-  // The handle lives on until the exit callback; it must not call back into us.
-  if (handle_) handle_->owner = nullptr;
+  // The handle lives on until the exit callback, which closes it; it must not call back into us.
+  if (!handle_.is_open()) return;
+  handle_.state().owner = nullptr;
+  handle_.state().on_exit = nullptr;
+  handle_.release();
 }
 
 void ChildProcess::signal_group(int signal) const noexcept {
@@ -193,23 +190,14 @@ bool ChildProcess::group_alive() const noexcept {
 }
 
 void ChildProcess::on_exit(uv_process_t* process, std::int64_t status, int term_signal) {
-  auto* h = static_cast<Handle*>(process->data);
+  State& state = Handle::state(process);
   ExitStatus exit;
   if (term_signal != 0) exit.term_signal = term_signal;
   else exit.exit_code = static_cast<int>(status);
-  if (h->owner) {
-    h->owner->exited_ = true;
-    h->owner->handle_ = nullptr;
-  }
-  auto callbacks = std::move(h->callbacks);
-  uv_close(reinterpret_cast<uv_handle_t*>(process), [](uv_handle_t* handle) {
-    auto* self = static_cast<Handle*>(handle->data);
-    auto closed = std::move(self->on_closed_later);
-    delete self;
-    if (closed) closed();
-  });
-  h->on_closed_later = std::move(callbacks.on_handle_closed);
-  if (callbacks.on_exit) callbacks.on_exit(exit);
+  if (state.owner) state.owner->handle_.release();
+  auto on_exit = std::move(state.on_exit);
+  Handle::close(process);
+  if (on_exit) on_exit(exit);
 }
 
 }  // namespace logstream

@@ -8,20 +8,18 @@
 
 #include <logstream/process.hpp>
 
+#include "loop/loop_handle.hpp"
+
 namespace logstream {
 
 /// Loop thread only. The process handle is closed in the exit callback (never before: that
-/// would leave a zombie) and freed in its close callback.
+/// would leave a zombie), which may come after the ChildProcess is gone; it counts in `count`
+/// (when given) until its close callback ran.
 class ChildProcess {
 public:
-  struct Callbacks {
-    std::function<void(ExitStatus)> on_exit;
-    std::function<void()> on_handle_closed;
-  };
-
   /// Spawns. Throws StartError naming the command and the OS error; nothing is left running
   /// and no fd is left open then.
-  ChildProcess(uv_loop_t* loop, const ProcessSpec& spec, Callbacks callbacks);
+  ChildProcess(uv_loop_t* loop, const ProcessSpec& spec, std::function<void(ExitStatus)> on_exit, HandleCount* count);
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
@@ -30,26 +28,23 @@ public:
   /// Read ends for the stream (the parent's copies of the write ends are closed).
   int stdout_fd() const noexcept { return stdout_fd_; }
   int stderr_fd() const noexcept { return stderr_fd_; }  ///< -1 when merged or on a PTY
-  bool exited() const noexcept { return exited_; }
   /// Sends `signal` to the child's whole process group (ESRCH once all are gone is fine).
   void signal_group(int signal) const noexcept;
   /// Whether anything of the child's process group still exists (the child or what it spawned).
   bool group_alive() const noexcept;
 
 private:
-  struct Handle {
-    uv_process_t process;
-    Callbacks callbacks;
-    ChildProcess* owner;
-    std::function<void()> on_closed_later;
+  struct State {
+    std::function<void(ExitStatus)> on_exit;
+    ChildProcess* owner = nullptr;  // null once the ChildProcess is gone
   };
+  using Handle = LoopHandle<uv_process_t, State>;
   static void on_exit(uv_process_t* process, std::int64_t status, int term_signal);
 
-  Handle* handle_ = nullptr;
+  Handle handle_;  // open until the exit
   int pid_ = -1;
   int stdout_fd_ = -1;
   int stderr_fd_ = -1;
-  bool exited_ = false;
 };
 
 }  // namespace logstream

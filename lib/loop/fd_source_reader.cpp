@@ -37,19 +37,20 @@ std::string describe(int fd) {
 
 }  // namespace
 
-std::unique_ptr<Reader> open_fd_source(uv_loop_t* loop, const FdSource& source, ReaderOwner& owner) {
+std::unique_ptr<Reader> open_fd_source(uv_loop_t* loop, const FdSource& source, ReaderOwner& owner,
+                                       HandleCount* count) {
   const int fd = source.fd;
   if (fd < 0) refuse(EBADF, fmt::format("cannot read: invalid file descriptor {}", fd));
   struct stat st {};
   if (::fstat(fd, &st) != 0)
     refuse(errno, fmt::format("cannot read: invalid file descriptor {}: {}", fd, std::strerror(errno)));
   const bool stream = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || (S_ISCHR(st.st_mode) && ::isatty(fd));
-  if (stream) return std::make_unique<PipeReader>(loop, fd, source.source, owner, source.close_on_end);
+  if (stream) return std::make_unique<PipeReader>(loop, fd, source.source, owner, count, source.close_on_end);
   if (S_ISREG(st.st_mode)) {
     // The reader owns what it reads: the fd itself, or a duplicate (sharing its offset).
     const int owned = source.close_on_end ? fd : ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
     if (owned < 0) refuse(errno, fmt::format("cannot read fd {}: cannot duplicate it: {}", fd, std::strerror(errno)));
-    return std::make_unique<FileReader>(loop, owned, source.source, owner);
+    return std::make_unique<FileReader>(loop, owned, source.source, owner, count);
   }
   if (S_ISDIR(st.st_mode)) refuse(EISDIR, fmt::format("cannot read {}: it is a directory", describe(fd)));
   if (S_ISCHR(st.st_mode))

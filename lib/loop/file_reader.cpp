@@ -7,37 +7,36 @@
 
 namespace logstream {
 
-FileReader::FileReader(uv_loop_t* loop, int fd, Source source, ReaderOwner& owner)
-    : idle_(new uv_idle_t{}), fd_(fd), source_(source), owner_(owner) {
-  uv_idle_init(loop, idle_);
-  idle_->data = this;
+FileReader::FileReader(uv_loop_t* loop, int fd, Source source, ReaderOwner& owner, HandleCount* count)
+    : fd_(fd), source_(source), owner_(owner) {
+  idle_.open(count, [loop](uv_idle_t* idle) { return uv_idle_init(loop, idle); });
+  idle_.state() = this;
 }
 
 FileReader::~FileReader() { close(); }
 
 void FileReader::start() {
-  if (!idle_ || !paused_) return;
+  if (!idle_.is_open() || !paused_) return;
   paused_ = false;
-  uv_idle_start(idle_, [](uv_idle_t* idle) { static_cast<FileReader*>(idle->data)->read_some(); });
+  uv_idle_start(idle_.get(), [](uv_idle_t* idle) { Handle::state(idle)->read_some(); });
 }
 
 void FileReader::pause() {
-  if (!idle_ || paused_) return;
+  if (!idle_.is_open() || paused_) return;
   paused_ = true;
-  uv_idle_stop(idle_);
+  uv_idle_stop(idle_.get());
 }
 
 void FileReader::close() {
-  if (!idle_) return;
-  uv_idle_stop(idle_);
+  if (!idle_.is_open()) return;
+  uv_idle_stop(idle_.get());
   paused_ = true;
   ::close(fd_);
-  close_reader_handle(idle_, owner_);
-  idle_ = nullptr;
+  idle_.close();
 }
 
 void FileReader::read_some() {
-  for (int i = 0; i < kReadsPerTurn && idle_ && !paused_; ++i) {
+  for (int i = 0; i < kReadsPerTurn && idle_.is_open() && !paused_; ++i) {
     if (!owner_.admit(kReadBytes)) {
       owner_.on_refused();  // pauses; start() comes once memory is released
       return;

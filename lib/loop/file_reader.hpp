@@ -3,6 +3,7 @@
 
 #include <uv.h>
 
+#include "loop/loop_handle.hpp"
 #include "loop/reader.hpp"
 
 namespace logstream {
@@ -14,14 +15,15 @@ namespace logstream {
 class FileReader final : public Reader {
 public:
   /// Takes ownership of `fd` (a regular file), read from its current offset to its end.
-  FileReader(uv_loop_t* loop, int fd, Source source, ReaderOwner& owner);
+  /// Its handle counts in `count` (when given) until the close callback.
+  FileReader(uv_loop_t* loop, int fd, Source source, ReaderOwner& owner, HandleCount* count);
   ~FileReader() override;
   FileReader(const FileReader&) = delete;
   FileReader& operator=(const FileReader&) = delete;
 
   void start() override;
   void pause() override;
-  bool is_open() const noexcept override { return idle_ != nullptr; }
+  bool is_open() const noexcept override { return idle_.is_open(); }
   void close() override;
   Source source() const noexcept override { return source_; }
   std::size_t unread_bytes() const noexcept override { return 0; }
@@ -32,7 +34,8 @@ public:
 private:
   void read_some();
 
-  uv_idle_t* idle_;
+  using Handle = LoopHandle<uv_idle_t, FileReader*>;
+  Handle idle_;
   int fd_;
   Source source_;
   ReaderOwner& owner_;

@@ -16,7 +16,7 @@
 
 namespace logstream {
 
-PipeReader::PipeReader(uv_loop_t* loop, int fd, Source source, ReaderOwner& owner, bool close_fd)
+PipeReader::PipeReader(uv_loop_t* loop, int fd, Source source, ReaderOwner& owner, HandleCount* count, bool close_fd)
     : source_(source), owner_(owner) {
   // uv_close closes the fd it watches: keep the caller's open by watching a duplicate.
   const int original_fd = fd;
@@ -24,60 +24,59 @@ PipeReader::PipeReader(uv_loop_t* loop, int fd, Source source, ReaderOwner& owne
   if (fd < 0)
     throw StartError(std::error_code(errno, std::generic_category()),
                      fmt::format("cannot duplicate the input fd: {}", std::strerror(errno)));
-  handle_ = new uv_pipe_t{};
-  uv_pipe_init(loop, handle_, 0);
-  handle_->data = this;
   fd_ = fd;
   int pty_number = 0;
   pty_master_ = ::ioctl(fd, TIOCGPTN, &pty_number) == 0;
-  if (int rc = uv_pipe_open(handle_, fd); rc != 0) {
-    // The handle is initialised: it must be closed through the loop like any other.
-    uv_close(reinterpret_cast<uv_handle_t*>(handle_), [](uv_handle_t* h) { delete reinterpret_cast<uv_pipe_t*>(h); });
-    handle_ = nullptr;
+  // A handle that libuv cannot watch is closed through the loop like any other (LoopHandle).
+  const int rc = handle_.open(count, [&](uv_pipe_t* pipe) {
+    uv_pipe_init(loop, pipe, 0);
+    return uv_pipe_open(pipe, fd);
+  });
+  if (rc != 0) {
     if (!close_fd) ::close(fd);  // our duplicate; the caller's fd is theirs
     const int shown = close_fd ? fd : original_fd;
     throw StartError(std::error_code(-rc, std::generic_category()),
                      rc == UV_EEXIST ? fmt::format("cannot read fd {}: another stream on this runtime reads it", shown)
                                      : fmt::format("cannot read fd {}: {}", shown, uv_strerror(rc)));
   }
+  handle_.state() = this;
 }
 
 PipeReader::~PipeReader() { close(); }
 
 void PipeReader::start() {
-  if (!handle_ || !paused_) return;
+  if (!handle_.is_open() || !paused_) return;
   paused_ = false;
   if (draining_) {
     if (!in_drain_) drain_hung_up();  // within the drain loop, it simply goes on
     return;
   }
-  uv_read_start(reinterpret_cast<uv_stream_t*>(handle_), &PipeReader::on_alloc, &PipeReader::on_read);
+  uv_read_start(stream(), &PipeReader::on_alloc, &PipeReader::on_read);
 }
 
 void PipeReader::pause() {
-  if (!handle_ || paused_) return;
+  if (!handle_.is_open() || paused_) return;
   paused_ = true;
-  if (!draining_) uv_read_stop(reinterpret_cast<uv_stream_t*>(handle_));
+  if (!draining_) uv_read_stop(stream());
 }
 
 void PipeReader::close() {
-  if (!handle_) return;
-  uv_read_stop(reinterpret_cast<uv_stream_t*>(handle_));
+  if (!handle_.is_open()) return;
+  uv_read_stop(stream());
   paused_ = true;
-  close_reader_handle(handle_, owner_);
-  handle_ = nullptr;
+  handle_.close();
 }
 
 std::size_t PipeReader::unread_bytes() const noexcept {
   uv_os_fd_t fd = -1;
-  if (!handle_ || uv_fileno(reinterpret_cast<const uv_handle_t*>(handle_), &fd) != 0) return 0;
+  if (!handle_.is_open() || uv_fileno(handle_.raw(), &fd) != 0) return 0;
   int n = 0;
   if (::ioctl(fd, FIONREAD, &n) != 0 || n < 0) return 0;
   return static_cast<std::size_t>(n);
 }
 
 void PipeReader::on_alloc(uv_handle_t* handle, std::size_t /*suggested*/, uv_buf_t* buf) {
-  auto* self = static_cast<PipeReader*>(handle->data);
+  PipeReader* self = Handle::state(handle);
   if (!self->owner_.admit(kReadBytes)) {
     // A zero-length buffer makes libuv report UV_ENOBUFS: the read is refused, not lost.
     *buf = uv_buf_init(nullptr, 0);
@@ -88,7 +87,7 @@ void PipeReader::on_alloc(uv_handle_t* handle, std::size_t /*suggested*/, uv_buf
 }
 
 void PipeReader::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* /*buf*/) {
-  static_cast<PipeReader*>(stream->data)->handle_read(nread);
+  Handle::state(reinterpret_cast<uv_pipe_t*>(stream))->handle_read(nread);
 }
 
 void PipeReader::handle_read(ssize_t nread) {
@@ -118,7 +117,7 @@ void PipeReader::drain_hung_up() {
   // non-blocking fd reports EIO, not EAGAIN, only when nothing is left: the drain is short
   // (at most the terminal's buffers) and never waits.
   in_drain_ = true;
-  while (handle_ && !paused_) {
+  while (handle_.is_open() && !paused_) {
     if (!owner_.admit(kReadBytes)) {
       owner_.on_refused();  // pauses: start() resumes the drain once memory is released
       continue;

@@ -5,25 +5,27 @@
 
 #include <uv.h>
 
+#include "loop/loop_handle.hpp"
 #include "loop/reader.hpp"
 
 namespace logstream {
 
 /// Owns a uv_pipe_t on `fd` (any stream fd: pipe, socket, terminal, PTY master). Loop thread
-/// only. Its handle is freed in the close callback, which may come after the reader is gone.
+/// only. Its handle counts in `count` (when given) until the close callback, which may come
+/// after the reader is gone.
 /// A PTY master is read past libuv's end of file, up to the terminal's own end (EIO).
 class PipeReader final : public Reader {
 public:
   /// Takes ownership of `fd` unless `close_fd` is false (it then reads a duplicate). Throws
   /// StartError when libuv cannot watch the fd, which then stays open: the caller's.
-  PipeReader(uv_loop_t* loop, int fd, Source source, ReaderOwner& owner, bool close_fd = true);
+  PipeReader(uv_loop_t* loop, int fd, Source source, ReaderOwner& owner, HandleCount* count, bool close_fd = true);
   ~PipeReader() override;
   PipeReader(const PipeReader&) = delete;
   PipeReader& operator=(const PipeReader&) = delete;
 
   void start() override;
   void pause() override;
-  bool is_open() const noexcept override { return handle_ != nullptr; }
+  bool is_open() const noexcept override { return handle_.is_open(); }
   void close() override;
   Source source() const noexcept override { return source_; }
   std::size_t unread_bytes() const noexcept override;
@@ -35,7 +37,10 @@ private:
   void drain_hung_up();
   void deliver(std::size_t n);
 
-  uv_pipe_t* handle_ = nullptr;
+  using Handle = LoopHandle<uv_pipe_t, PipeReader*>;
+  uv_stream_t* stream() const noexcept { return reinterpret_cast<uv_stream_t*>(handle_.get()); }
+
+  Handle handle_;
   Source source_;
   ReaderOwner& owner_;
   ByteBuffer spare_;

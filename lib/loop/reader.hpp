@@ -24,8 +24,6 @@ public:
   virtual void on_chunk(Chunk chunk) = 0;
   /// EOF, or a read error (a PTY master reports EIO once the child is gone: that is EOF too).
   virtual void on_end(Source source, int status) = 0;
-  /// The handle is closed and freed.
-  virtual void on_handle_closed() = 0;
 };
 
 /// One input of a stream. Loop thread only. A reader starts paused.
@@ -35,7 +33,7 @@ public:
   virtual void start() = 0;
   virtual void pause() = 0;
   virtual bool is_open() const noexcept = 0;
-  /// Stops reading and closes the handle (no on_end); on_handle_closed follows.
+  /// Stops reading and closes the handle (no on_end); its HandleCount hears of the close.
   virtual void close() = 0;
   virtual Source source() const noexcept = 0;
   /// Bytes read since the last call (the drain timer asks whether data still flows).
@@ -57,17 +55,5 @@ private:
 /// The chunk of `n` bytes just read into `spare` (a buffer of kReadBytes): small reads are
 /// copied out and `spare` is kept, big ones take it (and `spare` is left empty).
 Chunk take_chunk(Source source, ByteBuffer& spare, std::size_t n);
-
-/// Closes a reader's `handle` (allocated with new); once libuv is done with it, frees it and
-/// tells `owner` (on_handle_closed). The handle's `data` is taken for the owner.
-template <typename Handle>
-void close_reader_handle(Handle* handle, ReaderOwner& owner) {
-  handle->data = &owner;
-  uv_close(reinterpret_cast<uv_handle_t*>(handle), [](uv_handle_t* h) {
-    auto* closed_owner = static_cast<ReaderOwner*>(h->data);
-    delete reinterpret_cast<Handle*>(h);
-    closed_owner->on_handle_closed();
-  });
-}
 
 }  // namespace logstream

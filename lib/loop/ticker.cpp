@@ -1,28 +1,30 @@
-// Ticker: a repeating uv timer whose state lives with the handle.
+// Ticker: a repeating uv timer whose state lives with the handle, released to close itself.
 #include "loop/ticker.hpp"
+
+#include "loop/loop_handle.hpp"
 
 namespace logstream {
 namespace {
-struct Ticker {
-  uv_timer_t timer;
+struct TickerState {
   std::function<bool()> tick;
 };
+using TickerHandle = LoopHandle<uv_timer_t, TickerState>;
 }  // namespace
 
 void start_ticker(uv_loop_t* loop, std::chrono::milliseconds period, std::function<bool()> tick) {
-  auto* t = new Ticker{{}, std::move(tick)};
-  uv_timer_init(loop, &t->timer);
-  t->timer.data = t;
+  TickerHandle handle;
+  handle.open(nullptr, [loop](uv_timer_t* timer) { return uv_timer_init(loop, timer); });
+  handle.state().tick = std::move(tick);
   const auto ms = static_cast<std::uint64_t>(period.count() > 0 ? period.count() : 1);
   uv_timer_start(
-      &t->timer,
-      [](uv_timer_t* handle) {
-        auto* self = static_cast<Ticker*>(handle->data);
-        if (self->tick()) return;
-        uv_timer_stop(handle);
-        uv_close(reinterpret_cast<uv_handle_t*>(handle), [](uv_handle_t* h) { delete static_cast<Ticker*>(h->data); });
+      handle.get(),
+      [](uv_timer_t* timer) {
+        if (TickerHandle::state(timer).tick()) return;
+        uv_timer_stop(timer);
+        TickerHandle::close(timer);
       },
       ms, ms);
+  handle.release();  // from here on the timer closes itself
 }
 
 }  // namespace logstream

@@ -1,4 +1,4 @@
-// LoopTimer: a one-shot uv_timer_t whose handle is freed by its own close callback.
+// LoopTimer: a one-shot uv_timer_t, owned through a LoopHandle.
 #pragma once
 
 #include <chrono>
@@ -6,29 +6,25 @@
 
 #include <uv.h>
 
+#include "loop/loop_handle.hpp"
+
 namespace logstream {
 
-/// Loop thread only. close() must be called before the loop ends; `on_closed` runs once the
-/// handle is freed.
+/// Loop thread only. The handle counts in `count` (when given) until its close callback ran;
+/// close() (or the destructor) must come before the loop ends.
 class LoopTimer {
 public:
-  LoopTimer(uv_loop_t* loop, std::function<void()> on_closed);
-  ~LoopTimer();
-  LoopTimer(const LoopTimer&) = delete;
-  LoopTimer& operator=(const LoopTimer&) = delete;
+  LoopTimer(uv_loop_t* loop, HandleCount* count);
 
   void start(std::chrono::milliseconds after, std::function<void()> fire);
   void stop();
-  void close();
-  bool is_open() const noexcept { return handle_ != nullptr; }
+  void close() { handle_.close(); }
 
 private:
-  struct Handle {
-    uv_timer_t timer;
+  struct State {
     std::function<void()> fire;
-    std::function<void()> on_closed;
   };
-  Handle* handle_;
+  LoopHandle<uv_timer_t, State> handle_;
 };
 
 }  // namespace logstream

@@ -11,7 +11,7 @@ namespace {
 // writing 100,000 lines/s, whose writes arrive about ten microseconds apart): waiting for it
 // on-CPU saves a futex wake-up, which on a busy machine costs more than the spin. Work that
 // comes back later is an idle stream, or a flood's sink worker between two 64 KiB batches,
-// where every spin would take a core from the parser or the child: a worker whose last wait
+// where every spin would take a core from the extract actor or the child: a worker whose last wait
 // was longer than this goes straight to sleep.
 constexpr auto kSpinWindow = std::chrono::microseconds(30);
 constexpr int kSpinsPerClockRead = 64;

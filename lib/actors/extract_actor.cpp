@@ -1,11 +1,11 @@
-// The parser actor: the hot path. One batch per read, shared by every sink, no copy per line.
-#include "actors/parser.hpp"
+// The extract actor: the hot path. One batch per read, shared by every sink, no copy per line.
+#include "actors/extract_actor.hpp"
 
 #include "actors/stream_context.hpp"
 
 namespace logstream {
 
-ParserActor::ParserActor(StreamContext& stream, Executor& executor, ExtractorOptions extraction,
+ExtractActor::ExtractActor(StreamContext& stream, Executor& executor, ExtractorOptions extraction,
                          std::shared_ptr<MetricStore> metrics,
                          std::vector<SinkActor*> sinks)
     : stream_(stream),
@@ -13,7 +13,7 @@ ParserActor::ParserActor(StreamContext& stream, Executor& executor, ExtractorOpt
       extractor_(std::move(extraction), std::move(metrics)),
       sinks_(std::move(sinks)) {}
 
-Task<> ParserActor::run() {
+Task<> ExtractActor::run() {
   extractor_.start(start_);
   while (co_await inbox_.wait()) {
     while (auto message = inbox_.try_receive()) {
@@ -31,11 +31,11 @@ Task<> ParserActor::run() {
   stream_.actor_done();
 }
 
-void ParserActor::fan_out(const std::shared_ptr<const StreamEvent>& event) {
+void ExtractActor::fan_out(const std::shared_ptr<const StreamEvent>& event) {
   for (SinkActor* sink : sinks_) sink->send_event(event);
 }
 
-void ParserActor::deliver_end() {
+void ExtractActor::deliver_end() {
   // The end is a progress change too (end_time): a batch without lines that carries it,
   // placed after the last line, then the exit.
   extractor_.finish(std::chrono::steady_clock::now());
@@ -48,7 +48,7 @@ void ParserActor::deliver_end() {
   if (exit_) fan_out(exit_);
 }
 
-void ParserActor::deliver(LineBatch batch, std::size_t held_bytes) {
+void ExtractActor::deliver(LineBatch batch, std::size_t held_bytes) {
   if (batch.empty() && batch.raw().empty()) {
     stream_.release(held_bytes);
     return;
@@ -86,7 +86,7 @@ void ParserActor::deliver(LineBatch batch, std::size_t held_bytes) {
   auto budget = std::make_shared<Budget>(bare, &stream_, held_bytes);
   BatchPtr shared(budget, bare.get());
   // Running sinks inline saves a thread hop per batch (latency) but serialises them with
-  // parsing: worth it only when no further chunk waits for the parser.
+  // extraction: worth it only when no further chunk waits for the extract actor.
   const bool idle = inbox_.size() == 0;
   for (SinkActor* sink : sinks_) sink->send(sink->lossy() ? bare : shared, idle);
 }

@@ -1,4 +1,4 @@
-// ParserActor: runs extraction over each framed batch and fans the batch out to sinks.
+// ExtractActor: runs extraction over each framed batch and fans the batch out to sinks.
 #pragma once
 
 #include <array>
@@ -26,9 +26,9 @@ struct ReadMessage {
   std::shared_ptr<const StreamEvent> event;
 };
 
-class ParserActor {
+class ExtractActor {
 public:
-  ParserActor(StreamContext& stream, Executor& executor, ExtractorOptions extraction,
+  ExtractActor(StreamContext& stream, Executor& executor, ExtractorOptions extraction,
               std::shared_ptr<MetricStore> metrics, std::vector<SinkActor*> sinks);
 
   Mailbox<ReadMessage>& inbox() noexcept { return inbox_; }
