@@ -82,7 +82,7 @@ void LineBatch::for_each_committed_span(SpanCallback out) const {
     run = nullptr;
     run_len = 0;
     out(std::string_view(text, r.length));
-    if (!r.continued && r.terminator != Terminator::none) out(std::string_view("\n", 1));
+    if (ends_with_newline(r.terminator, r.continued)) out(std::string_view("\n", 1));
   }
   if (run) out(std::string_view(run, run_len));
 }
