@@ -33,6 +33,15 @@ inline Chunk chunk_of(std::string_view bytes, Source source = Source::out) {
 }
 
 /// Frames `bytes` from one source, cut into chunks of at most `chunk` bytes, then EOF.
+/// The batches a stream would hand its sinks for `bytes` read in one piece, stdout then EOF.
+inline std::vector<LineBatch> batches_of(std::string_view bytes, FramingOptions options = {}) {
+  Framer framer(options);
+  std::vector<LineBatch> batches;
+  batches.push_back(framer.frame(chunk_of(bytes)));
+  batches.push_back(framer.finish(Source::out));
+  return batches;
+}
+
 inline std::vector<FramedLine> frame_all(std::string_view bytes, std::size_t chunk = 0, FramingOptions options = {},
                                          Source source = Source::out) {
   Framer framer(options);

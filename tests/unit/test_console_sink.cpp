@@ -10,23 +10,14 @@
 
 #include <logstream/logstream.hpp>
 
-#include "framer.hpp"
+#include "framing_support.hpp"
 #include "temp_dir.hpp"
 
 using namespace logstream;
 
-namespace {
+using logstream::test::batches_of;
 
-// The batches a stream would hand its sinks for `bytes` read in one piece, stdout then EOF.
-std::vector<LineBatch> batches_of(std::string_view bytes, FramingOptions options = {}) {
-  Framer framer(options);
-  Chunk chunk;
-  chunk.bytes = ByteBuffer::copy_of(bytes);
-  std::vector<LineBatch> batches;
-  batches.push_back(framer.frame(std::move(chunk)));
-  batches.push_back(framer.finish(Source::out));
-  return batches;
-}
+namespace {
 
 std::string console_output(const std::vector<LineBatch>& batches, ConsoleSinkOptions options = {}) {
   int fds[2];

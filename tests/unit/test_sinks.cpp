@@ -12,24 +12,15 @@
 #include <logstream/sinks/callback_sink.hpp>
 #include <logstream/sinks/file_sink.hpp>
 
-#include "framer.hpp"
+#include "framing_support.hpp"
 #include "process_support.hpp"
 #include "temp_dir.hpp"
 
 using namespace logstream;
 
-namespace {
+using logstream::test::batches_of;
 
-/// The batches `bytes` frames into, read in one chunk, then the end of input.
-std::vector<LineBatch> batches_of(std::string_view bytes) {
-  Framer framer;
-  Chunk chunk;
-  chunk.bytes = ByteBuffer::copy_of(bytes);
-  std::vector<LineBatch> out;
-  out.push_back(framer.frame(std::move(chunk)));
-  out.push_back(framer.finish(Source::out));
-  return out;
-}
+namespace {
 
 std::string write_file(std::string_view bytes, FileSinkOptions options) {
   test::TempDir dir;
