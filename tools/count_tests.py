@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 
 def count_reports(label, paths):
     passed = failed = 0
+    failures = []
     if not paths:
         print(f"{label}: no test report was written", file=sys.stderr)
         return 1
@@ -29,6 +30,10 @@ def count_reports(label, paths):
             cases[name] = cases.get(name, False) or bad
         failed += sum(1 for bad in cases.values() if bad)
         passed += sum(1 for bad in cases.values() if not bad)
+        failures += [name for name, bad in cases.items() if bad]
+    # The failures' names come before the count, so the tail of a run names what broke.
+    for name in failures:
+        print(f"{label}: FAILED {name}")
     print(f"{label}: {passed} passed, {failed} failed")
     return 1 if failed else 0
 
@@ -40,6 +45,9 @@ def total(paths):
             continue
         with open(path) as f:
             for line in f:
+                if ": FAILED " in line:
+                    print(line.rstrip("\n"))
+                    continue
                 m = re.search(r"(\d+) passed, (\d+) failed", line)
                 if m:
                     passed += int(m.group(1))
