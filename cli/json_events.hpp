@@ -5,7 +5,9 @@
 #include <chrono>
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "json/event_json.hpp"
+#include "json/json.hpp"
+#include "json/progress_json.hpp"
 
 #include <logstream/events.hpp>
 #include <logstream/line.hpp>
@@ -16,23 +18,20 @@
 
 namespace logstream::cli {
 
-using Json = nlohmann::ordered_json;
+using json::Json;
+// Shared with the library's store (lib/json/): one definition of each object.
+using json::error_json;
+using json::event_json;
+using json::progress_fields;
 
 /// {"type":"line","seq","source","text","transient",["continued",]"t","ts"}; t: seconds since
 /// `origin`; "continued": true only on a piece of a line longer than the framing limit.
 Json line_json(const Line& line, std::chrono::steady_clock::time_point origin);
-/// The progress fields alone (shared by "progress" events and the replay summary).
-Json progress_fields(const TrainingProgress& progress);
 /// {"type":"progress", ...progress_fields, "t"}.
 Json progress_json(const TrainingProgress& progress);
 /// {"type":"metric","key","value","seq","t"}; t: seconds from `origin` to `arrival` (the line's).
 Json metric_json(const MetricObservation& observation, std::chrono::steady_clock::time_point origin,
                  std::chrono::steady_clock::time_point arrival);
-/// {"type":"gap","sink","first_seq","count"} for a gap event, {"type":"error","kind","message"}
-/// for the others; null for events the schema does not carry (the child's exit: see exit_json).
-Json event_json(const StreamEvent& event);
-/// {"type":"error","kind","message"}.
-Json error_json(std::string_view kind, std::string_view message);
 /// {"type":"exit","exit_code","signal","status","lines",...}.
 Json exit_json(const RunSummary& summary);
 

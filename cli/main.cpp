@@ -3,22 +3,30 @@
 #include <variant>
 
 #include "exit_status.hpp"
+#include "io/standard_fds.hpp"
 #include "messages.hpp"
 #include "options.hpp"
 #include "replay_command.hpp"
 #include "run_command.hpp"
 #include "signals.hpp"
+#include "store_commands.hpp"
 
 int main(int argc, char** argv) {
   using namespace logstream::cli;
+  // First: every file the command opens (the store, the log) must get a number above stderr.
+  logstream::io::fill_closed_standard_fds();
   // Before any thread exists (the Streamer's runtime starts some): see block_handled_signals.
   block_handled_signals();
   try {
     const Invocation invocation = parse_command_line(argc, argv);
     if (const int* status = std::get_if<int>(&invocation)) return *status;
     if (const auto* run = std::get_if<RunOptions>(&invocation)) return run_command(*run);
-    // replay has no child to pass a signal to: Ctrl-C and SIGTERM end it, whatever it reads.
+    // The other commands have no child to pass a signal to: Ctrl-C and SIGTERM end them,
+    // whatever they read.
     const InterruptibleScope interruptible;
+    if (const auto* ls = std::get_if<ListOptions>(&invocation)) return ls_command(*ls);
+    if (const auto* show = std::get_if<ShowOptions>(&invocation)) return show_command(*show);
+    if (const auto* logs = std::get_if<LogsOptions>(&invocation)) return logs_command(*logs);
     return replay_command(std::get<ReplayOptions>(invocation));
   } catch (const std::exception& e) {
     say(e.what());

@@ -1,4 +1,4 @@
-// CLI11 definitions of `logstream run` and `logstream replay` (see options.hpp).
+// CLI11 definitions of the subcommands (see options.hpp).
 #include "options.hpp"
 
 #include <charconv>
@@ -85,6 +85,8 @@ void define_run(CLI::App& run, RunOptions& o, bool& plain, bool& json) {
                "that buffer output on a pipe or draw progress bars only on a terminal");
   auto* plain_flag = run.add_flag("--plain", plain, "Plain lines and a periodic status line, no escape codes");
   run.add_flag("--json", json, "JSON Lines on stdout, one object per event (see the README)")->excludes(plain_flag);
+  run.add_option("--name", o.name, "The run's name in the store (default: the command's base name)")->type_name("NAME");
+  run.add_flag("--no-store", o.no_store, "Do not record the run in the run store ($LOGSTREAM_HOME)");
   run.add_option("command", o.command, "The command and its arguments")->required()->type_name("CMD [ARGS...]");
 }
 
@@ -93,6 +95,27 @@ void define_replay(CLI::App& replay, ReplayOptions& o) {
   add_rule_options(replay, o.rules_file, o.rules);
   add_metrics_options(replay, o.metrics_csv, o.metrics_json);
   replay.add_flag("--json", o.json, "Print the summary as one JSON object");
+}
+
+constexpr const char* run_argument_help = "A run id, a unique id prefix, or a name (its latest run)";
+
+void define_ls(CLI::App& ls, ListOptions& o) {
+  ls.add_flag("--running", o.running, "Only runs that are running");
+  ls.add_flag("--all", o.all, "Every run (default: the 20 newest)");
+  ls.add_option("-n", o.count, "The N newest runs")->type_name("N")->check(whole_number_in(1, UINT32_MAX));
+  ls.add_option("--group", o.group, "Only the runs of group G")->type_name("G");
+  ls.add_flag("--json", o.json, "One JSON array of run objects (see the README)");
+}
+
+void define_show(CLI::App& show, ShowOptions& o) {
+  show.add_option("run", o.run, run_argument_help)->required()->type_name("RUN");
+  show.add_flag("--json", o.json, "One JSON object: the run object, its metrics, events and last lines");
+}
+
+void define_logs(CLI::App& logs, LogsOptions& o) {
+  logs.add_option("run", o.run, run_argument_help)->required()->type_name("RUN");
+  logs.add_option("-n", o.count, "Only the last N lines")->type_name("N")->check(whole_number_in(0, UINT32_MAX));
+  logs.add_flag("--json", o.json, "JSON Lines: the line objects of run --json");
 }
 
 }  // namespace
@@ -110,6 +133,15 @@ Invocation parse_command_line(int argc, char** argv) {
   define_run(*run, run_options, plain, json);
   CLI::App* replay = app.add_subcommand("replay", "Show the progress and metrics summary of an existing log");
   define_replay(*replay, replay_options);
+  ListOptions ls_options;
+  ShowOptions show_options;
+  LogsOptions logs_options;
+  CLI::App* ls = app.add_subcommand("ls", "List the recorded runs, newest first");
+  define_ls(*ls, ls_options);
+  CLI::App* show = app.add_subcommand("show", "Show a recorded run: its state, progress, metrics, events, last lines");
+  define_show(*show, show_options);
+  CLI::App* logs = app.add_subcommand("logs", "Print a recorded run's lines");
+  define_logs(*logs, logs_options);
 
   try {
     app.parse(argc, argv);
@@ -118,6 +150,9 @@ Invocation parse_command_line(int argc, char** argv) {
     return status == 0 ? 0 : usage_status;
   }
   if (replay->parsed()) return replay_options;
+  if (ls->parsed()) return ls_options;
+  if (show->parsed()) return show_options;
+  if (logs->parsed()) return logs_options;
   run_options.mode = json ? OutputMode::json : plain ? OutputMode::plain : OutputMode::automatic;
   return run_options;
 }

@@ -26,6 +26,8 @@ struct RunOptions {
   bool raw = false;
   bool pty = false;
   OutputMode mode = OutputMode::automatic;
+  std::string name;       ///< the run's name in the store (default: the command's base name)
+  bool no_store = false;  ///< not recorded in the run store
 };
 
 struct ReplayOptions {
@@ -37,9 +39,31 @@ struct ReplayOptions {
   bool json = false;
 };
 
+/// `logstream ls`: the store's runs, newest first.
+struct ListOptions {
+  bool running = false;
+  bool all = false;
+  std::optional<std::size_t> count;  ///< -n; default 20 (all with --all)
+  std::string group;
+  bool json = false;
+};
+
+/// `logstream show RUN`.
+struct ShowOptions {
+  std::string run;
+  bool json = false;
+};
+
+/// `logstream logs RUN`.
+struct LogsOptions {
+  std::string run;
+  std::optional<std::size_t> count;  ///< -n: the last N lines
+  bool json = false;
+};
+
 /// The parse's outcome: a subcommand to run, or an exit status to return at once (help,
 /// version, usage errors; their text is already printed).
-using Invocation = std::variant<RunOptions, ReplayOptions, int>;
+using Invocation = std::variant<RunOptions, ReplayOptions, ListOptions, ShowOptions, LogsOptions, int>;
 
 /// --buffer's limit: the history costs about 100 bytes a line besides its text (the text
 /// itself is bounded by bytes, 8 MiB), so this keeps an empty-lines flood near 100 MB.

@@ -8,6 +8,7 @@
 #include <logstream/logstream.hpp>
 
 #include "format.hpp"
+#include "json/metric_json.hpp"
 #include "json_events.hpp"
 #include "messages.hpp"
 #include "rules_option.hpp"
@@ -43,8 +44,7 @@ Json replay_json(const ReplayOptions& o, const ReplayResult& r) {
   Json metrics = Json::array();
   if (r.metrics) {
     for (const MetricSummary& m : r.metrics->summaries()) {
-      metrics.push_back(Json{{"key", m.key}, {"latest", m.latest}, {"min", m.min}, {"max", m.max},
-                             {"count", m.count}, {"first_seq", m.first_seq}, {"last_seq", m.last_seq}});
+      metrics.push_back(json::metric_summary_json(m));
     }
   }
   return Json{{"type", "replay"}, {"file", o.file}, {"lines", r.lines}, {"progress", progress_fields(r.progress)},

@@ -24,6 +24,7 @@
 #include "rules_option.hpp"
 #include "signals.hpp"
 #include "sink_failures.hpp"
+#include "store_access.hpp"
 #include "terminal.hpp"
 
 namespace logstream::cli {
@@ -52,8 +53,10 @@ std::chrono::milliseconds stop_grace(const RunOptions& o) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(o.stop_timeout_seconds * 1000));
 }
 
-StreamerOptions streamer_options(const RunOptions& o, RuleSet rules) {
+StreamerOptions streamer_options(const RunOptions& o, RuleSet rules, std::shared_ptr<RunStore> store) {
   StreamerOptions options;
+  options.store = std::move(store);
+  options.run_name = o.name;
   options.buffer_lines = o.buffer_lines;
   options.log_file.raw = o.raw;
   options.extraction.rules = std::move(rules);
@@ -130,6 +133,7 @@ int finish(Output& output, RunSummary& summary) {
 int run_command(const RunOptions& o) {
   RuleSet rules;
   PreparedLog log;
+  std::shared_ptr<RunStore> store;
   {
     // No child yet and nothing to save: a signal simply ends logstream, even while a rules
     // file or the log's FIFO keeps it waiting.
@@ -140,13 +144,20 @@ int run_command(const RunOptions& o) {
       say(e.what());
       return usage_status;
     }
-    const std::filesystem::path log_file =
-        o.log_file.empty() ? default_log_path(o.command.front(), std::chrono::system_clock::now()) : std::filesystem::path(o.log_file);
-    try {
-      log = prepare_log_file(log_file);
-    } catch (const std::exception& e) {
-      say(e.what());
-      return internal_failure_status;
+    if (!o.no_store) {
+      store = open_store();
+      if (!store) return internal_failure_status;
+    }
+    // A recorded run's log defaults to its run directory, which the Streamer creates.
+    if (!o.log_file.empty() || !store) {
+      const std::filesystem::path log_file =
+          o.log_file.empty() ? default_log_path(o.command.front(), std::chrono::system_clock::now()) : std::filesystem::path(o.log_file);
+      try {
+        log = prepare_log_file(log_file);
+      } catch (const std::exception& e) {
+        say(e.what());
+        return internal_failure_status;
+      }
     }
   }
 
@@ -154,8 +165,17 @@ int run_command(const RunOptions& o) {
   // interactive debugger both work. On a pty, stdin is the pseudo-terminal.
   ProcessSpec spec{.argv = o.command, .inherit_stdin = !o.pty, .pty = o.pty};
   const bool fifo = log.fifo_fd >= 0;
-  Streamer streamer{spec, fifo ? std::filesystem::path() : log.path, streamer_options(o, std::move(rules))};
+  std::optional<Streamer> recorded;
+  try {
+    recorded.emplace(spec, fifo ? std::filesystem::path() : log.path, streamer_options(o, std::move(rules), store));
+  } catch (const StoreError& e) {
+    say(e.what());
+    return internal_failure_status;
+  }
+  Streamer& streamer = *recorded;
+  // With a store and a FIFO, the store keeps its own copy of the log (the FIFO's is gone once read).
   if (fifo) streamer.add_sink(std::make_shared<FifoLogSink>(log.fifo_fd, log.path, o.raw));
+  if (!fifo) log.path = streamer.log_path();
   std::unique_ptr<Output> output = make_output(o);
   output->attach(streamer);
   add_metrics_exports(streamer, o);
@@ -163,7 +183,8 @@ int run_command(const RunOptions& o) {
   streamer.on_event += [&failures](const StreamEvent& e) { failures.record(e); };
 
   RunSummary summary{.log_file = log.path, .metrics_files = metrics_paths(o)};
-  say(fmt::format("running {}; log file {}", o.command.front(), log.path.string()));
+  say(streamer.run_id().empty() ? fmt::format("running {}; log file {}", o.command.front(), log.path.string())
+                                : fmt::format("running {} as run {}; log file {}", o.command.front(), streamer.run_id(), log.path.string()));
   const auto started = std::chrono::steady_clock::now();
   try {
     streamer.start();

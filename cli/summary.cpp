@@ -13,11 +13,6 @@ namespace {
 
 constexpr std::size_t max_value_columns = 2000;
 
-std::string signal_name(int signo) {
-  const char* abbrev = ::sigabbrev_np(signo);
-  return abbrev != nullptr ? fmt::format("SIG{}", abbrev) : fmt::format("signal {}", signo);
-}
-
 std::string join_paths(const std::vector<std::filesystem::path>& paths) {
   std::vector<std::string> names;
   for (const auto& path : paths) names.push_back(path.string());
@@ -37,6 +32,11 @@ std::string pair_text(const std::optional<std::int64_t>& a, const std::optional<
 }
 
 }  // namespace
+
+std::string signal_name(int signo) {
+  const char* abbrev = ::sigabbrev_np(signo);
+  return abbrev != nullptr ? fmt::format("SIG{}", abbrev) : fmt::format("signal {}", signo);
+}
 
 std::string describe_progress(const TrainingProgress& p) {
   std::vector<std::string> parts;

@@ -33,6 +33,8 @@ struct RunSummary {
 
 /// "position 3/6, trial 5/15, model XGBoost, score 0.4294"; "none" when nothing was seen.
 std::string describe_progress(const TrainingProgress& progress);
+/// "SIGTERM"; "signal 77" for a number without a name.
+std::string signal_name(int signo);
 /// "exit code 3" / "killed by signal 9 (SIGKILL)" / "did not start".
 std::string describe_exit(const std::optional<ExitStatus>& exit);
 /// The multi-line summary, each line ending in '\n'.

@@ -6,6 +6,7 @@
 #include <logstream/error.hpp>
 
 #include "actors/stream.hpp"
+#include "store/run_recorder.hpp"
 
 namespace logstream {
 
@@ -20,7 +21,22 @@ struct Streamer::Pending {
   std::vector<std::shared_ptr<Sink>> sinks;
   bool output_queue_used = false;
   bool start_called = false;
+  std::shared_ptr<store::RunRecorder> recorder;  // with a store
 };
+
+namespace {
+
+std::string base_name(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::vector<std::string> command_of(const Streamer::Input& input) {
+  if (const auto* spec = std::get_if<ProcessSpec>(&input)) return spec->argv;
+  return {fmt::format("fd:{}", std::get<FdSource>(input).fd)};
+}
+
+}  // namespace
 
 Streamer::Streamer(ProcessSpec spec, std::filesystem::path log_file, StreamerOptions options)
     : Streamer(Input{std::move(spec)}, std::move(log_file), std::move(options)) {}
@@ -32,7 +48,21 @@ Streamer::Streamer(Input input, std::filesystem::path log_file, StreamerOptions 
     : runtime_(options.runtime ? options.runtime : std::make_shared<Runtime>()),
       output_queue_(std::make_shared<OutputQueue>(options.output_queue_lines, options.output_queue_bytes)),
       metrics_(std::make_shared<MetricStore>(options.extraction.metrics_options)),
-      pending_(std::make_unique<Pending>(Pending{std::move(input), std::move(log_file), std::move(options), {}, false, false})) {
+      pending_(std::make_unique<Pending>(Pending{std::move(input), std::move(log_file), std::move(options), {}, false, false, nullptr})) {
+  Pending& p = *pending_;
+  if (p.options.store) {
+    const std::vector<std::string> command = command_of(p.input);
+    store::RunStart start{.name = p.options.run_name.empty() && !command.empty() ? base_name(command.front()) : p.options.run_name,
+                          .group = p.options.run_group,
+                          .command = command,
+                          .log = p.log_file,
+                          .raw_log = p.options.log_file.raw};
+    p.recorder = std::make_shared<store::RunRecorder>(p.options.store, std::move(start), metrics_);
+    if (p.log_file.empty()) p.log_file = p.recorder->log_path();  // else the user's spelling, in messages too
+    p.sinks.push_back(p.recorder);
+    run_id_ = p.recorder->id();
+  }
+  log_path_ = p.log_file;
 }
 
 Streamer::~Streamer() {
@@ -87,6 +117,8 @@ void Streamer::start() {
                           on_event.functions(),
                           on_complete.functions()};
   }
+  if (pending_->recorder)  // first: the run is ended in the store before any user hears of it
+    config.on_complete.insert(config.on_complete.begin(), [recorder = pending_->recorder] { recorder->complete(); });
   config.options.runtime.reset();  // the Streamer holds the runtime; the runtime waits for the stream
   try {
     auto stream = std::make_shared<Stream>(runtime_impl(*runtime_), std::move(config));
@@ -97,10 +129,16 @@ void Streamer::start() {
       stream_ = stream;
     }
     stream->start();
-  } catch (...) {
+  } catch (const std::exception& e) {
     output_queue_->close();  // nothing will feed it
+    if (pending_->recorder) pending_->recorder->start_failed(e.what());
+    throw;
+  } catch (...) {
+    output_queue_->close();
+    if (pending_->recorder) pending_->recorder->start_failed("start() failed");
     throw;
   }
+  if (pending_->recorder) pending_->recorder->started(pid());
 }
 
 void Streamer::stop() {

@@ -16,6 +16,7 @@
 #include <logstream/progress.hpp>
 #include <logstream/replay.hpp>
 #include <logstream/rules.hpp>
+#include <logstream/run_store.hpp>
 #include <logstream/runtime.hpp>
 #include <logstream/sink.hpp>
 #include <logstream/sinks/callback_sink.hpp>

@@ -23,6 +23,7 @@
 #include <logstream/output_queue.hpp>
 #include <logstream/process.hpp>
 #include <logstream/progress.hpp>
+#include <logstream/run_store.hpp>
 #include <logstream/runtime.hpp>
 #include <logstream/sink.hpp>
 #include <logstream/sinks/file_sink.hpp>
@@ -65,6 +66,13 @@ struct LOGSTREAM_API StreamerOptions {
   std::size_t output_queue_bytes = 16 << 20;
   /// Shared runtime; a private one is created when empty.
   std::shared_ptr<Runtime> runtime;
+  /// Records the run in this store (run_store.hpp): the Streamer's constructor claims the run
+  /// (its directory and index row; it throws StoreError when it cannot), the log file defaults
+  /// to the run directory's output.log, and the run's lines, events, metrics and status
+  /// snapshots are kept there by a lossless sink. A run never started ends `failed`.
+  std::shared_ptr<RunStore> store;
+  std::string run_name;   ///< the run's name in the store; default: the command's base name
+  std::string run_group;  ///< the run's group in the store; default: none
 };
 
 /// Per-sink delivery counters.
@@ -115,6 +123,7 @@ class LOGSTREAM_API Streamer {
 public:
   using Input = std::variant<ProcessSpec, FdSource>;
 
+  /// Throws StoreError when options.store cannot record the run.
   explicit Streamer(ProcessSpec spec, std::filesystem::path log_file = {}, StreamerOptions options = {});
   explicit Streamer(FdSource fd, std::filesystem::path log_file = {}, StreamerOptions options = {});
   /// Stops the stream (as stop()) if it still runs; see above for runtime threads.
@@ -183,6 +192,10 @@ public:
   OutputQueue& output_queue();
   StreamStats stats() const;
   Runtime& runtime() noexcept { return *runtime_; }
+  /// The run's id in StreamerOptions::store (empty without a store), from construction on.
+  const std::string& run_id() const noexcept { return run_id_; }
+  /// The log file's path: the one given, the store's default, or empty for none.
+  const std::filesystem::path& log_path() const noexcept { return log_path_; }
 
 private:
   struct Pending;
@@ -195,6 +208,8 @@ private:
   mutable std::mutex stream_mutex_;  // guards pending_ and stream_ (published once built)
   std::unique_ptr<Pending> pending_;
   std::shared_ptr<Stream> stream_;
+  std::string run_id_;
+  std::filesystem::path log_path_;
 };
 
 }  // namespace logstream

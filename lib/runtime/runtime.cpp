@@ -11,29 +11,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "io/standard_fds.hpp"
 #include "runtime/runtime_impl.hpp"
 
 namespace logstream {
-namespace {
-
-// Started with stdin, stdout or stderr closed (cron, systemd, `app <&-`), the next fd opened
-// would take its number: libuv asserts its own fds lie above stderr, and a child inheriting
-// "stdin" would read our epoll fd. /dev/null fills each closed one first.
-void fill_closed_standard_fds() noexcept {
-  for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; ++fd) {
-    if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
-    const int null_fd = ::open("/dev/null", O_RDWR);  // the lowest free number: fd itself
-    if (null_fd >= 0 && null_fd != fd) {  // another thread took it meanwhile
-      ::dup2(null_fd, fd);
-      ::close(null_fd);
-    }
-  }
-}
-
-}  // namespace
 
 RuntimeImpl::RuntimeImpl(RuntimeOptions options) : options_(std::move(options)), owned_loop_(std::make_unique<uv_loop_t>()) {
-  fill_closed_standard_fds();
+  io::fill_closed_standard_fds();
   if (int rc = uv_loop_init(owned_loop_.get()); rc != 0)
     throw std::runtime_error(std::string("cannot create the event loop: ") + uv_strerror(rc));
   loop_ = owned_loop_.get();
@@ -54,7 +38,7 @@ RuntimeImpl::RuntimeImpl(RuntimeOptions options) : options_(std::move(options)),
 }
 
 RuntimeImpl::RuntimeImpl(uv_loop_t* host_loop, RuntimeOptions options) : options_(std::move(options)), loop_(host_loop) {
-  fill_closed_standard_fds();
+  io::fill_closed_standard_fds();
   loop_executor_ = std::make_unique<LoopExecutor>(loop_, /*keep_alive=*/false);
   loop_executor_->mark_loop_thread();
   if (options_.worker_threads > 0) workers_ = std::make_unique<WorkerExecutor>(options_.worker_threads);

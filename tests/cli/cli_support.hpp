@@ -183,6 +183,8 @@ public:
 private:
   [[noreturn]] static void exec_child(const std::vector<std::string>& argv, const CliOptions& options, int out[2], int err[2]) {
     if (!options.cwd.empty() && ::chdir(options.cwd.c_str()) != 0) ::_exit(120);
+    // A test with a directory of its own records its runs there (one store per test).
+    if (!options.cwd.empty()) ::setenv("LOGSTREAM_HOME", (options.cwd / ".logstream").c_str(), 1);
     for (const auto& [name, value] : options.env) ::setenv(name.c_str(), value.c_str(), 1);
     for (const auto& name : options.unset_env) ::unsetenv(name.c_str());
     if (options.file_size_limit) {

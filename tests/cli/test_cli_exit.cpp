@@ -113,9 +113,9 @@ TEST_CASE("cli: --help, run --help and --version exit 0", "[cli][exit]") {
   CHECK(version.out.rfind("logstream ", 0) == 0);
 }
 
-TEST_CASE("cli: the default log file is logs/<command>-<UTC time>.log, named at start and end", "[cli][log]") {
+TEST_CASE("cli: without the store the default log file is logs/<command>-<UTC time>.log, named at start and end", "[cli][log]") {
   TempDir dir;
-  const CliResult r = run_child(dir, {"both", "2"});
+  const CliResult r = run_child(dir, {"both", "2"}, {"--plain", "--no-store"});
   REQUIRE(r.status == 0);
   const auto log = announced_log(r.err);
   REQUIRE(!log.empty());

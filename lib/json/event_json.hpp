@@ -1,0 +1,18 @@
+// Stream events as JSON objects of the --json schema (also the store's events.jsonl).
+#pragma once
+
+#include <string_view>
+
+#include <logstream/events.hpp>
+
+#include "json/json.hpp"
+
+namespace logstream::json {
+
+/// {"type":"error","kind","message"}.
+Json error_json(std::string_view kind, std::string_view message);
+/// {"type":"gap","sink","first_seq","count"} for a gap, {"type":"error","kind","message"[,"sink"]}
+/// for the errors; null for the exit (its object carries more than the event: see exit_json).
+Json event_json(const StreamEvent& event);
+
+}  // namespace logstream::json

@@ -1,0 +1,26 @@
+// The line object of the --json schema: `run --json`, `logs --json`, the store's readers.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string_view>
+
+#include "json/json.hpp"
+
+namespace logstream::json {
+
+struct LineFields {
+  std::uint64_t seq = 0;
+  bool is_stderr = false;
+  std::string_view text;
+  bool transient = false;
+  bool continued = false;
+  double seconds = 0;  ///< since the stream's start
+  std::chrono::system_clock::time_point wall_time{};
+};
+
+/// {"type":"line","seq","source","text","transient",["continued",]"t","ts"}; "continued": true
+/// only on a piece of a line longer than the framing limit (the next object continues it).
+Json line_json(const LineFields& line);
+
+}  // namespace logstream::json

@@ -1,0 +1,58 @@
+// lines.idx: where each committed line of a run's log starts, with its seq, source and time, so
+// that the store can hand out the line objects of `run --json` (and any seq range) from the log.
+// Fixed 24-byte records in host byte order, one per line written to the log, in log order.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <logstream/line_batch.hpp>
+#include <logstream/run_store.hpp>
+
+namespace logstream::store {
+
+struct LineIndexRecord {
+  static constexpr std::uint64_t stderr_flag = 1;
+  static constexpr std::uint64_t continued_flag = 2;
+
+  std::uint64_t seq_flags = 0;  ///< seq << 2 | flags
+  std::uint64_t offset = 0;     ///< of the line's first byte in the log
+  std::int64_t wall_ns = 0;     ///< since the epoch
+};
+static_assert(sizeof(LineIndexRecord) == 24);
+
+/// Appends a batch's committed lines (as LineBatch::for_each_committed_span lays them out in the
+/// log) to a buffer written out by flush(). Not thread-safe: one sink's actor drives it.
+class LineIndexWriter {
+public:
+  /// `log_offset`: the log's size before the run's first line (an appended-to log).
+  LineIndexWriter(std::filesystem::path path, std::uint64_t log_offset);
+  ~LineIndexWriter();
+  LineIndexWriter(const LineIndexWriter&) = delete;
+  LineIndexWriter& operator=(const LineIndexWriter&) = delete;
+
+  /// Throws StoreError naming the file.
+  void open();
+  void add(const LineBatch& batch);
+  /// Writes what add() buffered; throws StoreError.
+  void flush();
+
+private:
+  std::filesystem::path path_;
+  std::uint64_t log_offset_;
+  int fd_ = -1;
+  std::vector<LineIndexRecord> pending_;
+};
+
+/// The committed lines of a log, oldest first: the last `count` (all when empty). With an index, each line
+/// has its seq, source and time; without one (a raw log, a run of an older logstream), lines are
+/// the log's text split at '\n', numbered from 1. Throws StoreError when the log cannot be read.
+/// Lines are handed out one by one, reading a bounded chunk of the files at a time.
+void for_each_line(const std::filesystem::path& log, const std::filesystem::path& index,
+                   std::optional<std::size_t> count, const std::function<void(StoredLine&&)>& out);
+
+}  // namespace logstream::store
