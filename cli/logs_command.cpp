@@ -1,6 +1,8 @@
 // `logstream logs RUN` (see store_commands.hpp): the run's committed lines, as the log holds them
 // or as the line objects of `run --json`.
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -44,6 +46,79 @@ int copy_log(const RunRecord& run) {
   return status;
 }
 
+// Lines as `logs` prints them: the log's text, or line objects.
+class LineWriter {
+public:
+  LineWriter(const RunRecord& run, bool json) : run_(run), json_(json) {}
+  ~LineWriter() { flush(); }
+  LineWriter(const LineWriter&) = delete;
+  LineWriter& operator=(const LineWriter&) = delete;
+
+  void add(const StoredLine& line) {
+    if (json_) {
+      out_ += to_json_line(stored_line_json(run_, line));
+    } else {
+      out_ += line.text;
+      if (!line.continued) out_ += '\n';
+    }
+    if (out_.size() >= flush_bytes) flush();
+  }
+  void flush() {
+    if (!reader_gone_ && !io::write_all(STDOUT_FILENO, out_).ok()) reader_gone_ = true;  // `| head`: not an error
+    out_.clear();
+  }
+  bool reader_gone() const { return reader_gone_; }
+
+private:
+  const RunRecord& run_;
+  bool json_;
+  std::string out_;
+  bool reader_gone_ = false;
+};
+
+// Wakes when something in the run's directory (or the log's) changes, or after a second.
+class ChangeWatch {
+public:
+  explicit ChangeWatch(const RunRecord& run) : fd_(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK)) {
+    constexpr std::uint32_t events = IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE;
+    if (fd_ < 0) return;  // then the one-second wake alone
+    ::inotify_add_watch(fd_, run.directory.c_str(), events);
+    if (run.log.parent_path() != run.directory) ::inotify_add_watch(fd_, run.log.parent_path().c_str(), events);
+  }
+  ~ChangeWatch() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  ChangeWatch(const ChangeWatch&) = delete;
+  ChangeWatch& operator=(const ChangeWatch&) = delete;
+
+  void wait() {
+    pollfd p{fd_, POLLIN, 0};
+    ::poll(&p, fd_ >= 0 ? 1 : 0, 1000);
+    char drain[4096];
+    while (fd_ >= 0 && ::read(fd_, drain, sizeof drain) > 0) {
+    }
+  }
+
+private:
+  int fd_;
+};
+
+// -f: the lines there are, then each new one, until the run is no longer running.
+int follow(const RunStore& store, const RunRecord& run, const LogsOptions& o) {
+  RunLineCursor cursor(run, o.count);
+  LineWriter writer(run, o.json);
+  ChangeWatch watch(run);
+  for (;;) {
+    // Asked before reading: once the run ended, its files are whole, so this read is the last.
+    const auto now = store.get(run.id);
+    const bool ended = !now || now->state != RunState::running;
+    cursor.read([&](const StoredLine& line) { writer.add(line); }, ended);
+    writer.flush();
+    if (ended || writer.reader_gone()) return 0;
+    watch.wait();
+  }
+}
+
 }  // namespace
 
 int logs_command(const LogsOptions& o) {
@@ -52,29 +127,23 @@ int logs_command(const LogsOptions& o) {
   auto found = find_run(*store, o.run);
   if (const int* status = std::get_if<int>(&found)) return *status;
   const RunRecord& run = std::get<RunRecord>(found);
+  if (o.follow) {
+    try {
+      return follow(*store, run, o);
+    } catch (const StoreError& e) {
+      say(e.what());
+      return unknown_run_status;
+    }
+  }
   if (!o.json && !o.count) return copy_log(run);
-  std::string out;
-  bool reader_gone = false;
-  const auto emit = [&] {
-    if (!reader_gone && !io::write_all(STDOUT_FILENO, out).ok()) reader_gone = true;  // `| head`: not an error
-    out.clear();
-  };
+  LineWriter writer(run, o.json);
   try {
-    store->for_each_line(run, o.count, [&](const StoredLine& line) {
-      if (o.json) {
-        out += to_json_line(stored_line_json(run, line));
-      } else {
-        out += line.text;
-        if (!line.continued) out += '\n';
-      }
-      if (out.size() >= flush_bytes) emit();
-    });
+    store->for_each_line(run, o.count, [&](const StoredLine& line) { writer.add(line); });
   } catch (const StoreError& e) {
-    emit();
+    writer.flush();
     say(e.what());
     return unknown_run_status;
   }
-  emit();
   return 0;
 }
 

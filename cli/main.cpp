@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
     if (const auto* ls = std::get_if<ListOptions>(&invocation)) return ls_command(*ls);
     if (const auto* show = std::get_if<ShowOptions>(&invocation)) return show_command(*show);
     if (const auto* logs = std::get_if<LogsOptions>(&invocation)) return logs_command(*logs);
+    if (const auto* stop = std::get_if<StopOptions>(&invocation)) return stop_command(*stop);
+    if (const auto* rm = std::get_if<RemoveOptions>(&invocation)) return rm_command(*rm);
+    if (const auto* prune = std::get_if<PruneOptions>(&invocation)) return prune_command(*prune);
     return replay_command(std::get<ReplayOptions>(invocation));
   } catch (const std::exception& e) {
     say(e.what());

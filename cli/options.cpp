@@ -86,7 +86,8 @@ void define_run(CLI::App& run, RunOptions& o, bool& plain, bool& json) {
   auto* plain_flag = run.add_flag("--plain", plain, "Plain lines and a periodic status line, no escape codes");
   run.add_flag("--json", json, "JSON Lines on stdout, one object per event (see the README)")->excludes(plain_flag);
   run.add_option("--name", o.name, "The run's name in the store (default: the command's base name)")->type_name("NAME");
-  run.add_flag("--no-store", o.no_store, "Do not record the run in the run store ($LOGSTREAM_HOME)");
+  auto* no_store = run.add_flag("--no-store", o.no_store, "Do not record the run in the run store ($LOGSTREAM_HOME)");
+  run.add_flag("-d,--detach", o.detach, "Run in the background, in a session of its own; print the run id")->excludes(no_store);
   run.add_option("command", o.command, "The command and its arguments")->required()->type_name("CMD [ARGS...]");
 }
 
@@ -116,6 +117,26 @@ void define_logs(CLI::App& logs, LogsOptions& o) {
   logs.add_option("run", o.run, run_argument_help)->required()->type_name("RUN");
   logs.add_option("-n", o.count, "Only the last N lines")->type_name("N")->check(whole_number_in(0, UINT32_MAX));
   logs.add_flag("--json", o.json, "JSON Lines: the line objects of run --json");
+  logs.add_flag("-f,--follow", o.follow, "Then print new lines as they are written, until the run ends");
+}
+
+void define_stop(CLI::App& stop, StopOptions& o) {
+  stop.add_option("run", o.run, run_argument_help)->required()->type_name("RUN");
+  stop.add_option("--timeout", o.timeout_seconds, "SIGKILL the run's process group if it still runs this long after SIGTERM")
+      ->type_name("SECONDS")
+      ->check(seconds_in(0, max_stop_timeout_seconds));
+}
+
+void define_rm(CLI::App& rm, RemoveOptions& o) {
+  rm.add_option("runs", o.runs, run_argument_help)->required()->type_name("RUN...");
+}
+
+void define_prune(CLI::App& prune, PruneOptions& o) {
+  prune.add_option("--keep", o.keep, "Keep the N newest runs")->type_name("N")->check(whole_number_in(0, UINT32_MAX));
+  prune.add_option("--older-than", o.older_than, "Remove runs started longer ago (30s, 15m, 12h, 7d)")->type_name("DURATION");
+  prune.add_option("--max-size", o.max_size, "Remove the oldest runs until the store fits (500M, 10G)")->type_name("SIZE");
+  prune.footer("Without a bound: the default retention (the 500 newest runs, 20 GiB), which `run` applies after each run.\n"
+               "A running run is never removed.");
 }
 
 }  // namespace
@@ -142,6 +163,15 @@ Invocation parse_command_line(int argc, char** argv) {
   define_show(*show, show_options);
   CLI::App* logs = app.add_subcommand("logs", "Print a recorded run's lines");
   define_logs(*logs, logs_options);
+  StopOptions stop_options;
+  RemoveOptions rm_options;
+  PruneOptions prune_options;
+  CLI::App* stop = app.add_subcommand("stop", "Stop a running run: SIGTERM to its process group, SIGKILL after a timeout");
+  define_stop(*stop, stop_options);
+  CLI::App* rm = app.add_subcommand("rm", "Remove finished runs from the store");
+  define_rm(*rm, rm_options);
+  CLI::App* prune = app.add_subcommand("prune", "Remove old finished runs from the store");
+  define_prune(*prune, prune_options);
 
   try {
     app.parse(argc, argv);
@@ -153,6 +183,9 @@ Invocation parse_command_line(int argc, char** argv) {
   if (ls->parsed()) return ls_options;
   if (show->parsed()) return show_options;
   if (logs->parsed()) return logs_options;
+  if (stop->parsed()) return stop_options;
+  if (rm->parsed()) return rm_options;
+  if (prune->parsed()) return prune_options;
   run_options.mode = json ? OutputMode::json : plain ? OutputMode::plain : OutputMode::automatic;
   return run_options;
 }

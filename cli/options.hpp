@@ -28,6 +28,7 @@ struct RunOptions {
   OutputMode mode = OutputMode::automatic;
   std::string name;       ///< the run's name in the store (default: the command's base name)
   bool no_store = false;  ///< not recorded in the run store
+  bool detach = false;    ///< -d: run in the background, print the run id
 };
 
 struct ReplayOptions {
@@ -59,11 +60,31 @@ struct LogsOptions {
   std::string run;
   std::optional<std::size_t> count;  ///< -n: the last N lines
   bool json = false;
+  bool follow = false;  ///< -f: then the new lines, until the run ends
+};
+
+/// `logstream stop RUN`.
+struct StopOptions {
+  std::string run;
+  double timeout_seconds = 10;
+};
+
+/// `logstream rm RUN...`.
+struct RemoveOptions {
+  std::vector<std::string> runs;
+};
+
+/// `logstream prune`: without a bound, the default retention.
+struct PruneOptions {
+  std::optional<std::size_t> keep;
+  std::optional<std::string> older_than;  ///< DURATION: 30s, 15m, 12h, 7d
+  std::optional<std::string> max_size;    ///< SIZE: 500M, 10G
 };
 
 /// The parse's outcome: a subcommand to run, or an exit status to return at once (help,
 /// version, usage errors; their text is already printed).
-using Invocation = std::variant<RunOptions, ReplayOptions, ListOptions, ShowOptions, LogsOptions, int>;
+using Invocation = std::variant<RunOptions, ReplayOptions, ListOptions, ShowOptions, LogsOptions, StopOptions, RemoveOptions,
+                                PruneOptions, int>;
 
 /// --buffer's limit: the history costs about 100 bytes a line besides its text (the text
 /// itself is bounded by bytes, 8 MiB), so this keeps an empty-lines flood near 100 MB.

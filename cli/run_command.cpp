@@ -12,6 +12,7 @@
 
 #include <logstream/logstream.hpp>
 
+#include "detach.hpp"
 #include "display.hpp"
 #include "exit_status.hpp"
 #include "fifo_log_sink.hpp"
@@ -128,9 +129,24 @@ int finish(Output& output, RunSummary& summary) {
   return summary.status;
 }
 
+// The store does not grow without bound: after each run, the default retention (README).
+void apply_retention(RunStore* store) {
+  if (!store) return;
+  try {
+    store->prune(RunStore::default_retention());
+  } catch (const std::exception& e) {
+    say(fmt::format("warning: pruning the run store: {}", e.what()));
+  }
+}
+
 }  // namespace
 
 int run_command(const RunOptions& o) {
+  if (o.detach) return detach_run(o, &run_in_foreground);
+  return run_in_foreground(o, nullptr);
+}
+
+int run_in_foreground(const RunOptions& o, StartReport* report) {
   RuleSet rules;
   PreparedLog log;
   std::shared_ptr<RunStore> store;
@@ -198,6 +214,7 @@ int run_command(const RunOptions& o) {
     return usage_status;
   }
 
+  if (report) report->started(streamer.run_id());
   output->begin();
   RunEnd run_end;
   // Runs on the signal thread, possibly while this thread is blocked in a write: it only
@@ -216,6 +233,7 @@ int run_command(const RunOptions& o) {
   complete_summary(summary, streamer, failures, *output, started);
   const int status = finish(*output, summary);
   run_end.mark();
+  apply_retention(store.get());
   return status;
 }
 

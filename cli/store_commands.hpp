@@ -1,4 +1,4 @@
-// The commands that read the run store: `ls`, `show` and `logs` (README: "The run store").
+// The commands of the run store: `ls`, `show`, `logs`, `stop`, `rm`, `prune` (README: "The run store").
 #pragma once
 
 #include "options.hpp"
@@ -11,5 +11,14 @@ int ls_command(const ListOptions& options);
 int show_command(const ShowOptions& options);
 /// Exit 0; 1 unknown run (or its log unreadable), 2 ambiguous prefix, 125 store unusable.
 int logs_command(const LogsOptions& options);
+
+/// Exit 0 once the run ended (also when it was not running); 1 unknown run or it outlived
+/// SIGKILL's grace; 2 ambiguous; 125 store unusable.
+int stop_command(const StopOptions& options);
+/// Exit 0 when every run was removed; 1 when one is unknown, running or could not be removed
+/// (the others are still removed); 2 ambiguous; 125 store unusable.
+int rm_command(const RemoveOptions& options);
+/// Exit 0; 2 for a DURATION or SIZE that does not parse; 125 store unusable.
+int prune_command(const PruneOptions& options);
 
 }  // namespace logstream::cli

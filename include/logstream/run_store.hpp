@@ -64,6 +64,13 @@ struct LOGSTREAM_API RunQuery {
   std::optional<std::size_t> limit;  ///< empty: all
 };
 
+/// What prune() removes: finished runs beyond any of the bounds (a running run is never removed).
+struct LOGSTREAM_API RetentionPolicy {
+  std::optional<std::size_t> keep;                   ///< keep the N newest runs
+  std::optional<std::chrono::seconds> older_than;    ///< remove runs started longer ago
+  std::optional<std::uint64_t> max_bytes;            ///< remove the oldest until the runs' directories fit
+};
+
 /// The store could not be opened or written: the message names the path and the OS error.
 class LOGSTREAM_API StoreError : public std::runtime_error {
 public:
@@ -93,6 +100,28 @@ struct LOGSTREAM_API StoredLine {
   bool continued = false;  ///< a piece of a longer line: the next one continues its text
   std::chrono::system_clock::time_point wall_time{};
   std::string text;
+};
+
+namespace store {
+class LineCursor;
+}
+
+/// Reads a run's lines as they are written (`logs -f`, a live page): each read() hands out the
+/// lines completed since the last one, oldest first; with `final` (the run ended) also a last
+/// line without its newline. Memory stays bounded (a chunk of the files at a time). Not
+/// thread-safe; throws StoreError when the log cannot be read.
+class LOGSTREAM_API RunLineCursor {
+public:
+  /// `last`: begin with the last N lines there are at the first read (all when empty).
+  explicit RunLineCursor(const RunRecord& run, std::optional<std::size_t> last = std::nullopt);
+  ~RunLineCursor();
+  RunLineCursor(const RunLineCursor&) = delete;
+  RunLineCursor& operator=(const RunLineCursor&) = delete;
+
+  void read(const std::function<void(const StoredLine&)>& out, bool final = false);
+
+private:
+  std::unique_ptr<store::LineCursor> cursor_;
 };
 
 /// A store of runs. Any number of processes may use one store at once (each recording its own
@@ -130,6 +159,19 @@ public:
                      const std::function<void(const StoredLine&)>& out) const;
   /// The run's events as JSON objects, one per line of text (the schema of `run --json`).
   std::vector<std::string> events(const RunRecord& run) const;
+
+  /// Waits until the run is no longer running (its recorder ended it or died), at most
+  /// `timeout`; true when it ended. Sleeps on the run directory's changes, no polling loop.
+  bool wait_for_end(const RunRecord& run, std::chrono::milliseconds timeout) const;
+
+  /// Removes a finished run: its directory (a log elsewhere, given with --log, stays) and its
+  /// index row. Throws StoreError (EBUSY) for a running run, RunLookupError when it is already
+  /// gone (another remove took it: removal is claimed by an atomic rename).
+  void remove(const RunRecord& run);
+  /// Removes the finished runs the policy does not keep, oldest first; returns their ids.
+  std::vector<std::string> prune(const RetentionPolicy& policy);
+  /// What `logstream run` applies after each run: the 500 newest runs, 20 GiB at most.
+  static RetentionPolicy default_retention();
 
   /// What opening the store had to repair (runs.db rebuilt), for the user to hear once.
   std::vector<std::string> warnings() const;

@@ -21,20 +21,6 @@ StoreError os_error(int error, const std::string& what, const std::filesystem::p
                     fmt::format("{} {}: {}", what, path.string(), std::generic_category().message(error)));
 }
 
-class Fd {
-public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
-private:
-  int fd_;
-};
-
 // pread until `size` bytes or the end of the file.
 std::string read_range(int fd, std::uint64_t offset, std::uint64_t size, const std::filesystem::path& path) {
   std::string out(size, '\0');
@@ -54,19 +40,6 @@ std::uint64_t file_size(int fd, const std::filesystem::path& path) {
   struct stat st {};
   if (::fstat(fd, &st) != 0) throw os_error(errno, "cannot read", path);
   return static_cast<std::uint64_t>(st.st_size);
-}
-
-std::vector<StoredLine> split_log(const std::string& text, std::optional<std::size_t> count) {
-  std::vector<StoredLine> lines;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const auto nl = text.find('\n', start);
-    const auto end = nl == std::string::npos ? text.size() : nl;
-    lines.push_back(StoredLine{.seq = lines.size() + 1, .text = text.substr(start, end - start)});
-    start = end + 1;
-  }
-  if (count && lines.size() > *count) lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(*count));
-  return lines;
 }
 
 }  // namespace
@@ -103,49 +76,104 @@ void LineIndexWriter::flush() {
   if (!result.ok()) throw os_error(result.error, "cannot write", path_);
 }
 
-void for_each_line(const std::filesystem::path& log, const std::filesystem::path& index,
-                   std::optional<std::size_t> count, const std::function<void(StoredLine&&)>& out) {
-  const Fd log_fd(::open(log.c_str(), O_RDONLY | O_CLOEXEC));
-  if (log_fd.get() < 0) throw os_error(errno, "cannot read", log);
-  const std::uint64_t log_size = file_size(log_fd.get(), log);
-  const Fd index_fd(::open(index.c_str(), O_RDONLY | O_CLOEXEC));
-  if (index_fd.get() < 0) {
-    for (StoredLine& line : split_log(read_range(log_fd.get(), 0, log_size, log), count)) out(std::move(line));
-    return;
+LineCursor::LineCursor(std::filesystem::path log, std::filesystem::path index, std::optional<std::size_t> last)
+    : log_path_(std::move(log)), index_path_(std::move(index)), last_(last) {}
+
+LineCursor::~LineCursor() {
+  if (log_fd_ >= 0) ::close(log_fd_);
+  if (index_fd_ >= 0) ::close(index_fd_);
+}
+
+void LineCursor::read(const std::function<void(StoredLine&&)>& out, bool final) {
+  if (log_fd_ < 0) {
+    log_fd_ = ::open(log_path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (log_fd_ < 0) {
+      if (errno == ENOENT && !final) return;  // not written yet
+      throw os_error(errno, "cannot read", log_path_);
+    }
+    index_fd_ = ::open(index_path_.c_str(), O_RDONLY | O_CLOEXEC);
   }
-  const std::uint64_t records = file_size(index_fd.get(), index) / sizeof(LineIndexRecord);
-  // Records are read a chunk at a time, with the log bytes they cover: memory stays bounded
-  // however long the run.
+  if (index_fd_ < 0) {
+    read_split(out, final);
+  } else {
+    read_indexed(out, final);
+  }
+}
+
+// A raw log (or one of a run without an index): lines are its text split at '\n'.
+void LineCursor::read_split(const std::function<void(StoredLine&&)>& out, bool final) {
+  const std::uint64_t size = file_size(log_fd_, log_path_);
+  const std::string text = read_range(log_fd_, next_byte_, size > next_byte_ ? size - next_byte_ : 0, log_path_);
+  std::vector<StoredLine> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const auto nl = text.find('\n', start);
+    if (nl == std::string::npos && !final) break;
+    const auto end = nl == std::string::npos ? text.size() : nl;
+    lines.push_back(StoredLine{.seq = next_seq_++, .text = text.substr(start, end - start)});
+    start = nl == std::string::npos ? text.size() : nl + 1;
+  }
+  next_byte_ += start;
+  if (!positioned_ && last_ && lines.size() > *last_) lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(*last_));
+  positioned_ = true;
+  for (StoredLine& line : lines) out(std::move(line));
+}
+
+void LineCursor::read_indexed(const std::function<void(StoredLine&&)>& out, bool final) {
+  const std::uint64_t records = file_size(index_fd_, index_path_) / sizeof(LineIndexRecord);
+  if (!positioned_) {
+    next_record_ = last_ ? records - std::min<std::uint64_t>(records, *last_) : 0;
+    positioned_ = true;
+  }
+  // A chunk of records at a time, with the log bytes they cover: memory stays bounded however
+  // long the run.
   constexpr std::uint64_t chunk = 4096;
   std::vector<LineIndexRecord> batch;
-  for (std::uint64_t at = count ? records - std::min<std::uint64_t>(records, *count) : 0; at < records; at += chunk) {
-    const std::uint64_t n = std::min(chunk + 1, records - at);  // one more: where the last line ends
-    const std::string raw = read_range(index_fd.get(), at * sizeof(LineIndexRecord), n * sizeof(LineIndexRecord), index);
+  while (next_record_ < records) {
+    const std::uint64_t n = std::min(chunk + 1, records - next_record_);  // one more: where the last line ends
+    const std::string raw = read_range(index_fd_, next_record_ * sizeof(LineIndexRecord), n * sizeof(LineIndexRecord), index_path_);
     batch.resize(raw.size() / sizeof(LineIndexRecord));
     std::memcpy(batch.data(), raw.data(), batch.size() * sizeof(LineIndexRecord));
     if (batch.empty()) return;
-    const bool has_next = batch.size() > chunk;
-    const std::size_t lines = has_next ? chunk : batch.size();
+    const std::uint64_t log_size = file_size(log_fd_, log_path_);
     const std::uint64_t from = std::min(batch.front().offset, log_size);
-    const std::uint64_t to = has_next ? std::min(batch[chunk].offset, log_size) : log_size;
-    const std::string text = read_range(log_fd.get(), from, to - from, log);
+    const std::uint64_t to = batch.size() > chunk ? std::min(batch[chunk].offset, log_size) : log_size;
+    const std::string text = read_range(log_fd_, from, to - from, log_path_);
+    const std::uint64_t text_end = from + text.size();
+    const std::size_t lines = std::min<std::size_t>(batch.size(), chunk);
     for (std::size_t i = 0; i < lines; ++i) {
       const LineIndexRecord& r = batch[i];
+      if (r.offset > text_end) return;  // the log has not caught up with the index yet
       const bool continued = (r.seq_flags & LineIndexRecord::continued_flag) != 0;
-      const std::size_t begin = std::min<std::uint64_t>(r.offset - from, text.size());
-      std::size_t end = i + 1 < batch.size() ? std::min<std::uint64_t>(batch[i + 1].offset - from, text.size()) : text.size();
-      if (!continued) {  // a line ends at its newline (the last one also when the log grew since)
-        const auto nl = text.find('\n', begin);
-        if (nl != std::string::npos && nl < end) end = nl;
+      // The line's end: where the next one starts (the index may run ahead of the log: then
+      // wait), else its newline, else, at the end of the run, the end of the log.
+      std::uint64_t end = 0;
+      if (i + 1 < batch.size()) {
+        end = batch[i + 1].offset;
+        if (end > text_end) return;
+      } else {
+        const auto nl = continued ? std::string::npos : text.find('\n', r.offset - from);
+        if (nl != std::string::npos) end = from + nl + 1;
+        else if (final) end = text_end;
+        else return;
       }
+      std::uint64_t text_stop = end;
+      if (!continued && text_stop > r.offset && text[text_stop - 1 - from] == '\n') --text_stop;
       out(StoredLine{.seq = r.seq_flags >> 2,
                      .is_stderr = (r.seq_flags & LineIndexRecord::stderr_flag) != 0,
                      .continued = continued,
                      .wall_time = std::chrono::system_clock::time_point(
                          std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(r.wall_ns))),
-                     .text = text.substr(begin, end - begin)});
+                     .text = text.substr(r.offset - from, text_stop - r.offset)});
+      ++next_record_;
     }
   }
+}
+
+void for_each_line(const std::filesystem::path& log, const std::filesystem::path& index,
+                   std::optional<std::size_t> count, const std::function<void(StoredLine&&)>& out) {
+  LineCursor cursor(log, index, count);
+  cursor.read(out, /*final=*/true);
 }
 
 }  // namespace logstream::store

@@ -48,6 +48,34 @@ private:
   std::vector<LineIndexRecord> pending_;
 };
 
+/// Reads a log's committed lines as they are written: each read() hands out the lines completed
+/// since the last one, oldest first. Not thread-safe. Throws StoreError when a file cannot be read.
+class LineCursor {
+public:
+  /// `last`: start with the last N lines there are at the first read (all when empty).
+  LineCursor(std::filesystem::path log, std::filesystem::path index, std::optional<std::size_t> last = std::nullopt);
+  ~LineCursor();
+  LineCursor(const LineCursor&) = delete;
+  LineCursor& operator=(const LineCursor&) = delete;
+
+  /// `final`: the run ended, so a last line without its end is handed out too.
+  void read(const std::function<void(StoredLine&&)>& out, bool final);
+
+private:
+  void read_indexed(const std::function<void(StoredLine&&)>& out, bool final);
+  void read_split(const std::function<void(StoredLine&&)>& out, bool final);
+
+  std::filesystem::path log_path_;
+  std::filesystem::path index_path_;
+  std::optional<std::size_t> last_;
+  int log_fd_ = -1;
+  int index_fd_ = -1;  // none: a raw log, split at '\n'
+  bool positioned_ = false;
+  std::uint64_t next_record_ = 0;
+  std::uint64_t next_byte_ = 0;
+  std::uint64_t next_seq_ = 1;
+};
+
 /// The committed lines of a log, oldest first: the last `count` (all when empty). With an index, each line
 /// has its seq, source and time; without one (a raw log, a run of an older logstream), lines are
 /// the log's text split at '\n', numbered from 1. Throws StoreError when the log cannot be read.

@@ -76,7 +76,11 @@ RunRecorder::RunRecorder(std::shared_ptr<RunStore> store, RunStart start, std::s
   std::tie(id_, dir_) = claim_directory(impl.runs_dir(), now);
   log_ = start.log.empty() ? dir_.default_log() : std::filesystem::absolute(start.log);
   lock_ = std::make_unique<RunLock>(dir_);
-  if (!start.raw_log) index_ = std::make_unique<LineIndexWriter>(dir_.line_index(), size_of(log_));
+  if (!start.raw_log) {
+    // Created now: a reader that finds no index knows the log is raw, not that it is early.
+    index_ = std::make_unique<LineIndexWriter>(dir_.line_index(), size_of(log_));
+    index_->open();
+  }
 
   record_.id = id_;
   record_.name = start.name;
@@ -121,7 +125,6 @@ void RunRecorder::start_failed(std::string_view error) {
 }
 
 void RunRecorder::open() {
-  if (index_) index_->open();
   events_fd_ = open_append(dir_.events_file());
   const bool new_csv = size_of(dir_.metrics_file()) == 0;
   metrics_fd_ = open_append(dir_.metrics_file());

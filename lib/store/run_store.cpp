@@ -1,6 +1,8 @@
 // RunStore: listing and reading a store's runs (see run_store.hpp); recording is RunRecorder's.
 #include <logstream/run_store.hpp>
 
+#include <poll.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -134,6 +136,15 @@ std::vector<StoredLine> RunStore::lines(const RunRecord& run, std::optional<std:
   return lines;
 }
 
+RunLineCursor::RunLineCursor(const RunRecord& run, std::optional<std::size_t> last)
+    : cursor_(std::make_unique<store::LineCursor>(run.log, store::RunDirectory{run.directory}.line_index(), last)) {}
+
+RunLineCursor::~RunLineCursor() = default;
+
+void RunLineCursor::read(const std::function<void(const StoredLine&)>& out, bool final) {
+  cursor_->read([&](StoredLine&& line) { out(line); }, final);
+}
+
 std::vector<std::string> RunStore::events(const RunRecord& run) const {
   const store::RunDirectory dir{run.directory.empty() ? impl_->runs_dir() / run.id : run.directory};
   std::ifstream in(dir.events_file());
@@ -141,6 +152,91 @@ std::vector<std::string> RunStore::events(const RunRecord& run) const {
   for (std::string line; std::getline(in, line);)
     if (!line.empty()) events.push_back(std::move(line));
   return events;
+}
+
+bool RunStore::wait_for_end(const RunRecord& run, std::chrono::milliseconds timeout) const {
+  const store::RunDirectory dir{impl_->runs_dir() / run.id};
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const int watch = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+  // The recorder's last act is its final snapshot (a rename into the directory), then the lock.
+  if (watch >= 0) ::inotify_add_watch(watch, dir.path.c_str(), IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE_SELF);
+  bool ended = false;
+  for (;;) {
+    if (!store::recorder_alive(dir)) {
+      ended = true;
+      break;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    // The lock goes after the last snapshot; a second at most between looks covers that gap.
+    pollfd p{watch, POLLIN, 0};
+    ::poll(&p, watch >= 0 ? 1 : 0, static_cast<int>(std::min<std::int64_t>(left.count(), 1000)));
+    char drain[4096];
+    while (watch >= 0 && ::read(watch, drain, sizeof drain) > 0) {
+    }
+  }
+  if (watch >= 0) ::close(watch);
+  return ended;
+}
+
+void RunStore::remove(const RunRecord& run) {
+  const store::RunDirectory dir{impl_->runs_dir() / run.id};
+  if (store::recorder_alive(dir))
+    throw StoreError(std::make_error_code(std::errc::device_or_resource_busy), fmt::format("run {} is running: stop it first", run.id));
+  // The rename is the claim: of two removes at once, one gets the directory, the other ENOENT.
+  const std::filesystem::path claimed = impl_->runs_dir() / fmt::format(".removing-{}-{}", run.id, ::getpid());
+  if (::rename(dir.path.c_str(), claimed.c_str()) != 0) {
+    const int error = errno;
+    if (error == ENOENT) throw RunLookupError(fmt::format("no run '{}' (already removed)", run.id), {});
+    throw StoreError(std::error_code(error, std::generic_category()),
+                     fmt::format("cannot remove {}: {}", dir.path.string(), std::generic_category().message(error)));
+  }
+  impl_->index.remove(run.id);
+  std::error_code ignored;
+  std::filesystem::remove_all(claimed, ignored);
+}
+
+std::vector<std::string> RunStore::prune(const RetentionPolicy& policy) {
+  const auto now = std::chrono::system_clock::now();
+  std::vector<RunRecord> runs = list();  // newest first
+  std::vector<bool> doomed(runs.size(), false);
+  std::uint64_t total = 0;
+  std::vector<std::uint64_t> sizes(runs.size(), 0);
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (runs[i].state == RunState::running) continue;
+    if (policy.keep && i >= *policy.keep) doomed[i] = true;
+    if (policy.older_than && now - runs[i].started_at > *policy.older_than) doomed[i] = true;
+  }
+  if (policy.max_bytes) {
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      std::error_code error;
+      for (const auto& entry : std::filesystem::recursive_directory_iterator(impl_->runs_dir() / runs[i].id, error))
+        if (entry.is_regular_file(error)) sizes[i] += entry.file_size(error);
+      if (!doomed[i]) total += sizes[i];
+    }
+    for (std::size_t i = runs.size(); i-- > 0 && total > *policy.max_bytes;) {
+      if (doomed[i] || runs[i].state == RunState::running) continue;
+      doomed[i] = true;
+      total -= sizes[i];
+    }
+  }
+  std::vector<std::string> removed;
+  for (std::size_t i = runs.size(); i-- > 0;) {
+    if (!doomed[i]) continue;
+    try {
+      remove(runs[i]);
+      removed.push_back(runs[i].id);
+    } catch (const RunLookupError&) {
+      // removed by another process meanwhile
+    } catch (const StoreError&) {
+      // started running again? never: a run id is used once; a directory that resists stays
+    }
+  }
+  return removed;
+}
+
+RetentionPolicy RunStore::default_retention() {
+  return RetentionPolicy{.keep = 500, .max_bytes = std::uint64_t{20} << 30};
 }
 
 }  // namespace logstream
