@@ -122,11 +122,9 @@ int follow(const RunStore& store, const RunRecord& run, const LogsOptions& o) {
 }  // namespace
 
 int logs_command(const LogsOptions& o) {
-  const auto store = open_store();
-  if (!store) return internal_failure_status;
-  auto found = find_run(*store, o.run);
+  auto found = open_and_find(o.run);
   if (const int* status = std::get_if<int>(&found)) return *status;
-  const RunRecord& run = std::get<RunRecord>(found);
+  const auto& [store, run] = std::get<FoundRun>(found);
   if (o.follow) {
     try {
       return follow(*store, run, o);

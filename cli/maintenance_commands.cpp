@@ -63,11 +63,9 @@ std::optional<std::uint64_t> parse_size(std::string_view text) {
 }  // namespace
 
 int stop_command(const StopOptions& o) {
-  const auto store = open_store();
-  if (!store) return internal_failure_status;
-  auto found = find_run(*store, o.run);
+  auto found = open_and_find(o.run);
   if (const int* status = std::get_if<int>(&found)) return *status;
-  const RunRecord& run = std::get<RunRecord>(found);
+  const auto& [store, run] = std::get<FoundRun>(found);
   if (run.state != RunState::running) {
     say(fmt::format("run {} is not running ({})", run.id, describe_state(run)));
     return 0;

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <functional>
+#include <memory>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -139,6 +141,20 @@ void define_prune(CLI::App& prune, PruneOptions& o) {
                "A running run is never removed.");
 }
 
+// A subcommand with options of its own: once parsed, they are the invocation.
+struct Subcommand {
+  CLI::App* app;
+  std::function<Invocation()> parsed;
+};
+
+template <typename Options>
+Subcommand subcommand(CLI::App& app, const char* name, const char* help, void (*define)(CLI::App&, Options&)) {
+  auto options = std::make_shared<Options>();
+  CLI::App* sub = app.add_subcommand(name, help);
+  define(*sub, *options);
+  return Subcommand{sub, [options] { return Invocation{*options}; }};
+}
+
 }  // namespace
 
 Invocation parse_command_line(int argc, char** argv) {
@@ -154,24 +170,14 @@ Invocation parse_command_line(int argc, char** argv) {
   define_run(*run, run_options, plain, json);
   CLI::App* replay = app.add_subcommand("replay", "Show the progress and metrics summary of an existing log");
   define_replay(*replay, replay_options);
-  ListOptions ls_options;
-  ShowOptions show_options;
-  LogsOptions logs_options;
-  CLI::App* ls = app.add_subcommand("ls", "List the recorded runs, newest first");
-  define_ls(*ls, ls_options);
-  CLI::App* show = app.add_subcommand("show", "Show a recorded run: its state, progress, metrics, events, last lines");
-  define_show(*show, show_options);
-  CLI::App* logs = app.add_subcommand("logs", "Print a recorded run's lines");
-  define_logs(*logs, logs_options);
-  StopOptions stop_options;
-  RemoveOptions rm_options;
-  PruneOptions prune_options;
-  CLI::App* stop = app.add_subcommand("stop", "Stop a running run: SIGTERM to its process group, SIGKILL after a timeout");
-  define_stop(*stop, stop_options);
-  CLI::App* rm = app.add_subcommand("rm", "Remove finished runs from the store");
-  define_rm(*rm, rm_options);
-  CLI::App* prune = app.add_subcommand("prune", "Remove old finished runs from the store");
-  define_prune(*prune, prune_options);
+  const std::vector<Subcommand> store_commands{
+      subcommand(app, "ls", "List the recorded runs, newest first", define_ls),
+      subcommand(app, "show", "Show a recorded run: its state, progress, metrics, events, last lines", define_show),
+      subcommand(app, "logs", "Print a recorded run's lines", define_logs),
+      subcommand(app, "stop", "Stop a running run: SIGTERM to its process group, SIGKILL after a timeout", define_stop),
+      subcommand(app, "rm", "Remove finished runs from the store", define_rm),
+      subcommand(app, "prune", "Remove old finished runs from the store", define_prune),
+  };
 
   try {
     app.parse(argc, argv);
@@ -180,12 +186,8 @@ Invocation parse_command_line(int argc, char** argv) {
     return status == 0 ? 0 : usage_status;
   }
   if (replay->parsed()) return replay_options;
-  if (ls->parsed()) return ls_options;
-  if (show->parsed()) return show_options;
-  if (logs->parsed()) return logs_options;
-  if (stop->parsed()) return stop_options;
-  if (rm->parsed()) return rm_options;
-  if (prune->parsed()) return prune_options;
+  for (const Subcommand& command : store_commands)
+    if (command.app->parsed()) return command.parsed();
   run_options.mode = json ? OutputMode::json : plain ? OutputMode::plain : OutputMode::automatic;
   return run_options;
 }

@@ -81,11 +81,9 @@ Json show_json(const RunRecord& r, const std::vector<std::string>& events, const
 }  // namespace
 
 int show_command(const ShowOptions& o) {
-  const auto store = open_store();
-  if (!store) return internal_failure_status;
-  auto found = find_run(*store, o.run);
+  auto found = open_and_find(o.run);
   if (const int* status = std::get_if<int>(&found)) return *status;
-  const RunRecord& run = std::get<RunRecord>(found);
+  const auto& [store, run] = std::get<FoundRun>(found);
   const auto events = store->events(run);
   const auto lines = tail_of(*store, run);
   io::write_all(STDOUT_FILENO, o.json ? to_json_line(show_json(run, events, lines)) : show_text(run, events, lines));

@@ -36,6 +36,14 @@ std::variant<RunRecord, int> find_run(const RunStore& store, const std::string& 
   }
 }
 
+std::variant<FoundRun, int> open_and_find(const std::string& run) {
+  auto store = open_store();
+  if (!store) return internal_failure_status;
+  auto found = find_run(*store, run);
+  if (const int* status = std::get_if<int>(&found)) return *status;
+  return FoundRun{std::move(store), std::get<RunRecord>(std::move(found))};
+}
+
 json::Json stored_line_json(const RunRecord& run, const StoredLine& line) {
   return json::line_json(json::LineFields{.seq = line.seq,
                                           .is_stderr = line.is_stderr,

@@ -25,6 +25,13 @@ std::shared_ptr<RunStore> open_store();
 /// ambiguous prefix listed on stderr).
 std::variant<RunRecord, int> find_run(const RunStore& store, const std::string& run);
 
+/// The store and the run RUN names in it, or the exit status after saying why not.
+struct FoundRun {
+  std::shared_ptr<RunStore> store;
+  RunRecord run;
+};
+std::variant<FoundRun, int> open_and_find(const std::string& run);
+
 /// The line object of `run --json` for a stored line ("t": seconds since the run's start).
 json::Json stored_line_json(const RunRecord& run, const StoredLine& line);
 

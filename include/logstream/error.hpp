@@ -9,15 +9,27 @@
 
 namespace logstream {
 
-/// start() could not start the stream: the message names the command (or fd) and the OS
-/// error; code() is that error (ENOENT: not found, EACCES: not executable, EMFILE: no fds...).
-class LOGSTREAM_API StartError : public std::runtime_error {
+/// A failure with the OS error behind it: the message names the thing, code() is the error.
+class LOGSTREAM_API CodedError : public std::runtime_error {
 public:
-  StartError(std::error_code code, const std::string& what) : std::runtime_error(what), code_(code) {}
+  CodedError(std::error_code code, const std::string& what) : std::runtime_error(what), code_(code) {}
   const std::error_code& code() const noexcept { return code_; }
 
 private:
   std::error_code code_;
+};
+
+/// start() could not start the stream: the message names the command (or fd) and the OS
+/// error; code() is that error (ENOENT: not found, EACCES: not executable, EMFILE: no fds...).
+class LOGSTREAM_API StartError : public CodedError {
+public:
+  using CodedError::CodedError;
+};
+
+/// A run store (run_store.hpp) could not be opened or written: the message names the path.
+class LOGSTREAM_API StoreError : public CodedError {
+public:
+  using CodedError::CodedError;
 };
 
 /// A Streamer used out of order (start() twice, add_sink() after start()), or started with

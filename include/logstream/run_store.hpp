@@ -15,6 +15,7 @@
 #include <system_error>
 #include <vector>
 
+#include <logstream/error.hpp>
 #include <logstream/export.hpp>
 #include <logstream/metrics.hpp>
 #include <logstream/progress.hpp>
@@ -69,16 +70,6 @@ struct LOGSTREAM_API RetentionPolicy {
   std::optional<std::size_t> keep;                   ///< keep the N newest runs
   std::optional<std::chrono::seconds> older_than;    ///< remove runs started longer ago
   std::optional<std::uint64_t> max_bytes;            ///< remove the oldest until the runs' directories fit
-};
-
-/// The store could not be opened or written: the message names the path and the OS error.
-class LOGSTREAM_API StoreError : public std::runtime_error {
-public:
-  StoreError(std::error_code code, const std::string& what) : std::runtime_error(what), code_(code) {}
-  const std::error_code& code() const noexcept { return code_; }
-
-private:
-  std::error_code code_;
 };
 
 /// find() matched no run, or an id prefix matched several (listed in candidates, newest first).

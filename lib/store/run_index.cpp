@@ -70,6 +70,18 @@ std::int64_t epoch_ms(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
+// The one row layout: the columns the queries filter and sort by, and the record itself.
+int insert_row(sqlite3* db, const RunRecord& run) {
+  Statement insert(db, "INSERT OR REPLACE INTO runs VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  insert.bind(1, run.id);
+  insert.bind(2, epoch_ms(run.started_at));
+  insert.bind(3, run.name);
+  insert.bind(4, run.group);
+  insert.bind(5, to_string(run.state));
+  insert.bind(6, json::dump(json::run_json(run, false)));
+  return insert.step();
+}
+
 }  // namespace
 
 RunIndex::RunIndex(const std::filesystem::path& root, std::vector<std::string>& warnings)
@@ -166,29 +178,13 @@ void RunIndex::rebuild_from_directories() {
   }
   std::lock_guard lock(mutex_);
   sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
-  for (const RunRecord& run : runs) {
-    Statement insert(db_, "INSERT OR REPLACE INTO runs VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    insert.bind(1, run.id);
-    insert.bind(2, epoch_ms(run.started_at));
-    insert.bind(3, run.name);
-    insert.bind(4, run.group);
-    insert.bind(5, to_string(run.state));
-    insert.bind(6, json::dump(json::run_json(run, false)));
-    insert.step();
-  }
+  for (const RunRecord& run : runs) insert_row(db_, run);
   sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
 }
 
 void RunIndex::put(const RunRecord& run) {
   std::lock_guard lock(mutex_);
-  Statement insert(db_, "INSERT OR REPLACE INTO runs VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  insert.bind(1, run.id);
-  insert.bind(2, epoch_ms(run.started_at));
-  insert.bind(3, run.name);
-  insert.bind(4, run.group);
-  insert.bind(5, to_string(run.state));
-  insert.bind(6, json::dump(json::run_json(run, false)));
-  if (insert.step() != SQLITE_DONE)
+  if (insert_row(db_, run) != SQLITE_DONE)
     throw StoreError(std::make_error_code(std::errc::io_error), fmt::format("cannot write {}: {}", path_.string(), sqlite3_errmsg(db_)));
 }
 
