@@ -2,6 +2,7 @@
 #include <exception>
 #include <variant>
 
+#include "attach_command.hpp"
 #include "exit_status.hpp"
 #include "io/standard_fds.hpp"
 #include "messages.hpp"
@@ -21,6 +22,8 @@ int main(int argc, char** argv) {
     const Invocation invocation = parse_command_line(argc, argv);
     if (const int* status = std::get_if<int>(&invocation)) return *status;
     if (const auto* run = std::get_if<RunOptions>(&invocation)) return run_command(*run);
+    // attach reads its stop signals itself (they end the follow, not the process).
+    if (const auto* attach = std::get_if<AttachOptions>(&invocation)) return attach_command(*attach);
     // The other commands have no child to pass a signal to: Ctrl-C and SIGTERM end them,
     // whatever they read.
     const InterruptibleScope interruptible;

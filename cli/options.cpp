@@ -122,6 +122,19 @@ void define_logs(CLI::App& logs, LogsOptions& o) {
   logs.add_flag("-f,--follow", o.follow, "Then print new lines as they are written, until the run ends");
 }
 
+void define_attach(CLI::App& attach, AttachOptions& o) {
+  attach.add_option("target", o.target, "A run (id, prefix or name), or a file being written")->required()->type_name("RUN|FILE");
+  attach.add_option("-n", o.count, "Begin with the last N lines (default 100)")->type_name("N")->check(whole_number_in(0, UINT32_MAX));
+  attach.add_option("--buffer", o.buffer_lines, "Lines kept in memory for the display's redraws")
+      ->type_name("N")
+      ->check(whole_number_in(1, max_buffer_lines));
+  add_rule_options(attach, o.rules_file, o.rules);
+  attach.add_flag("-q,--quiet", o.quiet, "Do not show the lines, only the panel or status");
+  // Both flags set the mode; the last one given wins, and they exclude each other.
+  auto* plain = attach.add_flag_callback("--plain", [&o] { o.mode = OutputMode::plain; }, "Plain lines and a periodic status line");
+  attach.add_flag_callback("--json", [&o] { o.mode = OutputMode::json; }, "JSON Lines on stdout (the schema of run --json)")->excludes(plain);
+}
+
 void define_stop(CLI::App& stop, StopOptions& o) {
   stop.add_option("run", o.run, run_argument_help)->required()->type_name("RUN");
   stop.add_option("--timeout", o.timeout_seconds, "SIGKILL the run's process group if it still runs this long after SIGTERM")
@@ -174,6 +187,7 @@ Invocation parse_command_line(int argc, char** argv) {
       subcommand(app, "ls", "List the recorded runs, newest first", define_ls),
       subcommand(app, "show", "Show a recorded run: its state, progress, metrics, events, last lines", define_show),
       subcommand(app, "logs", "Print a recorded run's lines", define_logs),
+      subcommand(app, "attach", "Show the live display for a run recorded elsewhere, or for a file being written", define_attach),
       subcommand(app, "stop", "Stop a running run: SIGTERM to its process group, SIGKILL after a timeout", define_stop),
       subcommand(app, "rm", "Remove finished runs from the store", define_rm),
       subcommand(app, "prune", "Remove old finished runs from the store", define_prune),

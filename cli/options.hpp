@@ -63,6 +63,17 @@ struct LogsOptions {
   bool follow = false;  ///< -f: then the new lines, until the run ends
 };
 
+/// `logstream attach RUN|FILE`.
+struct AttachOptions {
+  std::string target;
+  std::optional<std::size_t> count;  ///< -n: history lines to begin with (default 100)
+  std::size_t buffer_lines = 500;
+  std::string rules_file;
+  std::vector<std::string> rules;
+  bool quiet = false;
+  OutputMode mode = OutputMode::automatic;
+};
+
 /// `logstream stop RUN`.
 struct StopOptions {
   std::string run;
@@ -84,7 +95,7 @@ struct PruneOptions {
 /// The parse's outcome: a subcommand to run, or an exit status to return at once (help,
 /// version, usage errors; their text is already printed).
 using Invocation = std::variant<RunOptions, ReplayOptions, ListOptions, ShowOptions, LogsOptions, StopOptions, RemoveOptions,
-                                PruneOptions, int>;
+                                PruneOptions, AttachOptions, int>;
 
 /// --buffer's limit: the history costs about 100 bytes a line besides its text (the text
 /// itself is bounded by bytes, 8 MiB), so this keeps an empty-lines flood near 100 MB.

@@ -12,16 +12,15 @@
 
 #include <logstream/logstream.hpp>
 
+#include "child_guard.hpp"
 #include "detach.hpp"
-#include "display.hpp"
 #include "exit_status.hpp"
 #include "fifo_log_sink.hpp"
 #include "format.hpp"
-#include "json_output.hpp"
 #include "log_path.hpp"
 #include "messages.hpp"
 #include "metrics_export.hpp"
-#include "plain_display.hpp"
+#include "output_factory.hpp"
 #include "rules_option.hpp"
 #include "signals.hpp"
 #include "sink_failures.hpp"
@@ -31,23 +30,12 @@
 namespace logstream::cli {
 namespace {
 
-constexpr std::chrono::seconds plain_status_interval{5};
 // After a stop signal that gives up, the run still gets this long to end on its own.
 constexpr std::chrono::seconds give_up_grace{1};
 
-std::string base_name(const std::string& command) {
-  const auto slash = command.rfind('/');
-  return slash == std::string::npos ? command : command.substr(slash + 1);
-}
-
 std::unique_ptr<Output> make_output(const RunOptions& o) {
-  if (o.mode == OutputMode::json) return std::make_unique<JsonOutput>(!o.quiet);
-  if (o.mode == OutputMode::plain || !is_terminal(STDOUT_FILENO) || is_dumb_terminal())
-    return std::make_unique<PlainDisplay>(!o.quiet, plain_status_interval);
-  return std::make_unique<TtyDisplay>(TtyDisplayOptions{.show_lines = !o.quiet,
-                                                        .color = color_wanted(STDOUT_FILENO),
-                                                        .title = base_name(o.command.front()),
-                                                        .history_lines = o.buffer_lines});
+  return make_output(OutputChoice{.mode = o.mode, .show_lines = !o.quiet, .title = base_name(o.command.front()),
+                                  .history_lines = o.buffer_lines});
 }
 
 std::chrono::milliseconds stop_grace(const RunOptions& o) {
@@ -147,6 +135,9 @@ int run_command(const RunOptions& o) {
 }
 
 int run_in_foreground(const RunOptions& o, StartReport* report) {
+  // Forked first: before any thread, before the store's files.
+  std::optional<ChildGuard> guard;
+  if (!o.no_store) guard.emplace(stop_grace(o));
   RuleSet rules;
   PreparedLog log;
   std::shared_ptr<RunStore> store;
@@ -215,6 +206,7 @@ int run_in_foreground(const RunOptions& o, StartReport* report) {
   }
 
   if (report) report->started(streamer.run_id());
+  if (guard && streamer.pid()) guard->watch(*streamer.pid());
   output->begin();
   RunEnd run_end;
   // Runs on the signal thread, possibly while this thread is blocked in a write: it only
@@ -230,6 +222,7 @@ int run_in_foreground(const RunOptions& o, StartReport* report) {
   };
   SignalForwarder forwarder(streamer, *output, stop_grace(o), give_up);
   streamer.wait_for_completion();
+  if (guard) guard->over();
   complete_summary(summary, streamer, failures, *output, started);
   const int status = finish(*output, summary);
   run_end.mark();

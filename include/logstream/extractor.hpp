@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <span>
 
 #include <logstream/export.hpp>
@@ -19,6 +20,9 @@ struct LOGSTREAM_API ExtractorOptions {
   bool default_rules = true;         ///< the seed's patterns, tqdm bars, Optuna trial lines
   bool metrics = true;               ///< numeric key=value / key: value tokens, HF dict lines
   MetricsOptions metrics_options{};  ///< series cap, max keys
+  /// Where progress starts (its fields; times are the stream's): the progress of what came
+  /// before, for a stream that resumes another (`logstream attach` seeds it from the store).
+  std::optional<TrainingProgress> initial_progress;
 };
 
 /// Thread-bound: used by one thread at a time (the parser actor). The metric store it fills is

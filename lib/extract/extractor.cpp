@@ -27,7 +27,17 @@ struct ProgressExtractor::State {
 };
 
 ProgressExtractor::ProgressExtractor(ExtractorOptions options, std::shared_ptr<MetricStore> metrics)
-    : state_(std::make_unique<State>(std::move(options), std::move(metrics))) {}
+    : state_(std::make_unique<State>(std::move(options), std::move(metrics))) {
+  if (const auto& initial = state_->options.initial_progress) {
+    TrainingProgress& p = state_->progress;
+    const auto start = p.start_time;
+    p = *initial;
+    p.start_time = start;
+    p.last_update.reset();
+    p.end_time.reset();
+    p.updates = 0;
+  }
+}
 
 ProgressExtractor::~ProgressExtractor() = default;
 ProgressExtractor::ProgressExtractor(ProgressExtractor&&) noexcept = default;
