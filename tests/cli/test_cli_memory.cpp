@@ -50,9 +50,11 @@ TEST_CASE("cli memory: 400 lines of 1 MB on a terminal stay under 100 MB", "[cli
   REQUIRE(cli.finish() == 0);
   INFO("peak RSS " << peak << " KiB");
   CHECK(peak > 0);
-  // ThreadSanitizer keeps shadow memory for every page touched (its docs: 5-10x): there the
-  // bound is doubled; the plain and ASan builds hold the 100 MB.
-  const long bound_kib = std::getenv("TSAN_OPTIONS") ? 200 * 1024 : 100 * 1024;
+  // The sanitizers keep shadow memory for every page touched (TSan's docs: 5-10x; ASan's
+  // allocator adds redzones around each 1 MB line): there the bound is doubled. The plain
+  // build holds the 100 MB (36 MB measured with the run recorded in the store).
+  const bool sanitized = std::getenv("TSAN_OPTIONS") != nullptr || std::getenv("ASAN_OPTIONS") != nullptr;
+  const long bound_kib = sanitized ? 200 * 1024 : 100 * 1024;
   CHECK(peak < bound_kib);
   CHECK(std::filesystem::file_size(dir / "run.log") == 400u * 1048576u);  // the log has them whole
   // Shown cut, and said so.

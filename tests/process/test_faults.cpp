@@ -336,6 +336,6 @@ TEST_CASE("faults: 100 streams at 10,000 lines/s, then stopped, account for ever
     for (int i = 0; i < streams; ++i) CHECK(next[static_cast<std::size_t>(i)]->load() == static_cast<std::uint64_t>(per_stream) + 1);
   }
   CHECK(open_fds() == fds);
-  CHECK(threads() == thread_count);
+  CHECK(threads_settled_at(thread_count) == thread_count);
   CHECK(children() == kids);
 }

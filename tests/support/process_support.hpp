@@ -11,6 +11,7 @@
 #include <mutex>
 #include <condition_variable>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <logstream/process.hpp>
@@ -50,6 +51,19 @@ inline std::size_t count_dir(const char* path) {
 
 inline std::size_t open_fds() { return count_dir("/proc/self/fd"); }
 inline std::size_t threads() { return count_dir("/proc/self/task"); }
+
+/// The thread count once it is `expected`, or what it is after `deadline`. A joined thread can
+/// still be listed in /proc for a moment (pthread_join returns when the thread cleared its tid,
+/// before the kernel releases the task), so a count is compared once it settled.
+inline std::size_t threads_settled_at(std::size_t expected, std::chrono::milliseconds deadline = std::chrono::seconds(5)) {
+  const auto end = std::chrono::steady_clock::now() + deadline;
+  std::size_t n = threads();
+  while (n != expected && std::chrono::steady_clock::now() < end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    n = threads();
+  }
+  return n;
+}
 
 /// Live or zombie processes whose parent is this process.
 inline std::size_t children() {
