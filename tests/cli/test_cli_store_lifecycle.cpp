@@ -15,6 +15,17 @@ namespace {
 
 struct Store {
   TempDir dir;
+  Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  // A test that failed half-way must not leave a detached run behind: each one still running
+  // is stopped (its process group killed at once).
+  ~Store() {
+    const CliResult running = run_cli({"ls", "--running", "--json"}, options());
+    const Json runs = Json::parse(running.out, nullptr, false);
+    if (!runs.is_array()) return;
+    for (const Json& run : runs) run_cli({"stop", "--timeout", "0", run["id"].get<std::string>()}, options());
+  }
   CliOptions options() const {
     return CliOptions{.env = {{"LOGSTREAM_HOME", (dir / "home").string()}}, .cwd = dir.path()};
   }
