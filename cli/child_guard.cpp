@@ -7,9 +7,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "io/write_all.hpp"
 
@@ -38,12 +41,22 @@ bool wait_gone(pid_t pid, std::chrono::milliseconds timeout) {
     if (got < 0) break;
     said.append(buffer, static_cast<std::size_t>(got));
   }
-  // "PID\n" once the command runs, "over\n" when the run ended as it should.
+  // "PID\n" for each command that runs, "over\n" when the runs ended as they should.
   if (said.find("over\n") != std::string::npos) std::_Exit(0);
-  const pid_t pid = static_cast<pid_t>(std::atoi(said.c_str()));
-  if (pid <= 0) std::_Exit(0);
-  ::kill(-pid, SIGTERM);
-  if (!wait_gone(pid, stop_grace)) ::kill(-pid, SIGKILL);
+  std::vector<pid_t> groups;
+  for (std::size_t at = 0; at < said.size();) {
+    const std::size_t end = said.find('\n', at);
+    if (end == std::string::npos) break;
+    if (const pid_t pid = static_cast<pid_t>(std::atoi(said.c_str() + at)); pid > 0) groups.push_back(pid);
+    at = end + 1;
+  }
+  for (pid_t pid : groups) ::kill(-pid, SIGTERM);
+  // One grace period for all of them: each wait takes what is left of it.
+  const auto deadline = std::chrono::steady_clock::now() + stop_grace;
+  for (pid_t pid : groups) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (!wait_gone(pid, std::max(left, std::chrono::milliseconds(0)))) ::kill(-pid, SIGKILL);
+  }
   std::_Exit(0);
 }
 

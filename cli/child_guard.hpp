@@ -21,9 +21,10 @@ public:
   ChildGuard(const ChildGuard&) = delete;
   ChildGuard& operator=(const ChildGuard&) = delete;
 
-  /// The command runs as `pid` (the leader of its process group): the group to stop.
+  /// A command runs as `pid` (the leader of its process group): a group to stop. Called once
+  /// per command (`up` guards all of its commands with one guard).
   void watch(pid_t pid);
-  /// The run ended as it should: the guard has nothing to do.
+  /// The runs ended as they should: the guard has nothing to do.
   void over();
 
 private:

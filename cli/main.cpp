@@ -11,6 +11,7 @@
 #include "run_command.hpp"
 #include "signals.hpp"
 #include "store_commands.hpp"
+#include "up_command.hpp"
 
 int main(int argc, char** argv) {
   using namespace logstream::cli;
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
     if (const auto* run = std::get_if<RunOptions>(&invocation)) return run_command(*run);
     // attach reads its stop signals itself (they end the follow, not the process).
     if (const auto* attach = std::get_if<AttachOptions>(&invocation)) return attach_command(*attach);
+    if (const auto* up = std::get_if<UpOptions>(&invocation)) return up_command(*up);
     // The other commands have no child to pass a signal to: Ctrl-C and SIGTERM end them,
     // whatever they read.
     const InterruptibleScope interruptible;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 
 #include <CLI/CLI.hpp>
@@ -88,6 +89,7 @@ void define_run(CLI::App& run, RunOptions& o, bool& plain, bool& json) {
   auto* plain_flag = run.add_flag("--plain", plain, "Plain lines and a periodic status line, no escape codes");
   run.add_flag("--json", json, "JSON Lines on stdout, one object per event (see the README)")->excludes(plain_flag);
   run.add_option("--name", o.name, "The run's name in the store (default: the command's base name)")->type_name("NAME");
+  run.add_option("--group", o.group, "The run's group in the store (ls --group G lists a group)")->type_name("G");
   auto* no_store = run.add_flag("--no-store", o.no_store, "Do not record the run in the run store ($LOGSTREAM_HOME)");
   run.add_flag("-d,--detach", o.detach, "Run in the background, in a session of its own; print the run id")->excludes(no_store);
   run.add_option("command", o.command, "The command and its arguments")->required()->type_name("CMD [ARGS...]");
@@ -98,6 +100,24 @@ void define_replay(CLI::App& replay, ReplayOptions& o) {
   add_rule_options(replay, o.rules_file, o.rules);
   add_metrics_options(replay, o.metrics_csv, o.metrics_json);
   replay.add_flag("--json", o.json, "Print the summary as one JSON object");
+}
+
+void define_up(CLI::App& up, UpOptions& o) {
+  up.add_option("procfile", o.procfile, "Lines 'name: command' (each run by /bin/sh -c), '#' comments; default ./Procfile")
+      ->type_name("PROCFILE");
+  up.add_option("--group", o.group, "The runs' group in the store (default: the current directory's name)")->type_name("G");
+  up.add_option("--on-failure", o.on_failure, "When a process fails: continue (the others go on) or stop-all")
+      ->type_name("continue|stop-all")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, UpOptions::OnFailure>{
+          {"continue", UpOptions::OnFailure::keep_going}, {"stop-all", UpOptions::OnFailure::stop_all}}));
+  up.add_option("--stop-timeout", o.stop_timeout_seconds, "When stopping a process: SIGKILL its group if it still runs this long after SIGTERM")
+      ->type_name("SECONDS")
+      ->check(seconds_in(0, max_stop_timeout_seconds));
+  up.add_flag("-q,--quiet", o.quiet, "Do not show the lines, only the panel (the logs still get them)");
+  up.add_flag("--plain", o.plain, "Prefixed lines only, no panel and no escape codes");
+  up.footer("Exit status: 0 when every process succeeded, else the status of the first that failed\n"
+            "(128+N for signal N); 2 for a bad Procfile; 125 when logstream itself failed.\n"
+            "Ctrl-C stops every process (SIGTERM, SIGKILL after --stop-timeout); a second Ctrl-C kills them.");
 }
 
 constexpr const char* run_argument_help = "A run id, a unique id prefix, or a name (its latest run)";
@@ -191,6 +211,7 @@ Invocation parse_command_line(int argc, char** argv) {
       subcommand(app, "stop", "Stop a running run: SIGTERM to its process group, SIGKILL after a timeout", define_stop),
       subcommand(app, "rm", "Remove finished runs from the store", define_rm),
       subcommand(app, "prune", "Remove old finished runs from the store", define_prune),
+      subcommand(app, "up", "Start every process of a Procfile as runs of one group; show them together", define_up),
   };
 
   try {

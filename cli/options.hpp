@@ -27,6 +27,7 @@ struct RunOptions {
   bool pty = false;
   OutputMode mode = OutputMode::automatic;
   std::string name;       ///< the run's name in the store (default: the command's base name)
+  std::string group;      ///< the run's group in the store (default: none)
   bool no_store = false;  ///< not recorded in the run store
   bool detach = false;    ///< -d: run in the background, print the run id
 };
@@ -38,6 +39,18 @@ struct ReplayOptions {
   std::string metrics_csv;
   std::string metrics_json;
   bool json = false;
+};
+
+/// `logstream up [PROCFILE]`: each process of a Procfile as a run of one group.
+struct UpOptions {
+  enum class OnFailure { keep_going, stop_all };
+
+  std::string procfile = "Procfile";
+  std::string group;  ///< default: the current directory's name
+  OnFailure on_failure = OnFailure::keep_going;
+  double stop_timeout_seconds = 10;
+  bool quiet = false;
+  bool plain = false;
 };
 
 /// `logstream ls`: the store's runs, newest first.
@@ -95,7 +108,7 @@ struct PruneOptions {
 /// The parse's outcome: a subcommand to run, or an exit status to return at once (help,
 /// version, usage errors; their text is already printed).
 using Invocation = std::variant<RunOptions, ReplayOptions, ListOptions, ShowOptions, LogsOptions, StopOptions, RemoveOptions,
-                                PruneOptions, AttachOptions, int>;
+                                PruneOptions, AttachOptions, UpOptions, int>;
 
 /// --buffer's limit: the history costs about 100 bytes a line besides its text (the text
 /// itself is bounded by bytes, 8 MiB), so this keeps an empty-lines flood near 100 MB.

@@ -131,4 +131,38 @@ std::vector<StyledLine> build_panel(const PanelInput& in, std::size_t cols) {
   return rows;
 }
 
+StyledLine build_process_row(const ProcessRowInput& in, std::size_t cols) {
+  constexpr std::size_t state_columns = 16;
+  constexpr std::size_t max_row_bar_columns = 20;
+  const TrainingProgress& p = in.progress;
+  StyledLine line;
+  line.add(fmt::format("{:<{}}", in.name, in.name_columns), in.name_style);
+  line.add("  ").add(fmt::format("{:<{}}", in.state, state_columns), in.state_style);
+  std::string tail;
+  if (p.best_score) tail += fmt::format("  best {}", format_score(*p.best_score));
+  else if (p.score) tail += fmt::format("  score {}", format_score(*p.score));
+  tail += fmt::format("  {} lines  {:.1f} lines/s", in.lines, in.lines_per_second);
+  // What is left of the row goes to the bars, split between the two that are known.
+  const bool position = p.position || p.total_positions;
+  const bool trial = p.trial || p.total_trials;
+  const std::size_t bars = (position ? 1 : 0) + (trial ? 1 : 0);
+  // "  Position [" and "] N/M", "  Trial [" and "] N/M": all but the bars themselves.
+  const std::size_t counts = (position ? count_text(p.position, p.total_positions).size() + 14 : 0) +
+                             (trial ? count_text(p.trial, p.total_trials).size() + 11 : 0);
+  const std::size_t used = line.columns() + tail.size() + counts;
+  const std::size_t room = bars == 0 || cols <= used ? 0 : (cols - used) / bars;
+  const std::size_t width = std::min(max_row_bar_columns, std::max(room, min_bar_columns));
+  const auto add_small_bar = [&](std::string_view label, double fraction, const std::string& count) {
+    const auto filled = static_cast<std::size_t>(std::lround(std::clamp(fraction, 0.0, 1.0) * static_cast<double>(width)));
+    line.add("  ").add(label, style::bold).add(" [");
+    line.add(std::string(filled, '#'), style::cyan);
+    line.add(std::string(width - filled, '-'), style::dim);
+    line.add("] ").add(count);
+  };
+  if (position) add_small_bar("Position", p.position_progress(), count_text(p.position, p.total_positions));
+  if (trial) add_small_bar("Trial", p.trial_progress(), count_text(p.trial, p.total_trials));
+  line.add(tail);
+  return line;
+}
+
 }  // namespace logstream::cli

@@ -46,6 +46,7 @@ StreamerOptions streamer_options(const RunOptions& o, RuleSet rules, std::shared
   StreamerOptions options;
   options.store = std::move(store);
   options.run_name = o.name;
+  options.run_group = o.group;
   options.buffer_lines = o.buffer_lines;
   options.log_file.raw = o.raw;
   options.extraction.rules = std::move(rules);

@@ -1,27 +1,42 @@
 #!/usr/bin/env python3
 """Counts Catch2 test cases in JUnit reports, and totals the per-build counts.
 
-  count_tests.py --label NAME report.xml...   prints "NAME: N passed, N failed"
+  count_tests.py --label NAME [--meson-log testlog.json] report.xml...
+      prints "NAME: N passed, N failed"; a suite that meson's log shows timed out or crashed
+      (its report then is missing or partial) is named and counted as one failed case
   count_tests.py --total counts.txt...        prints "N passed, N failed" over every build
 """
+import json
 import os
 import re
 import sys
 import xml.etree.ElementTree as ET
 
 
-def count_reports(label, paths):
+def broken_suites(meson_log):
+    """The suites whose process did not end well: (name, result, seconds) from meson's log."""
+    broken = []
+    with open(meson_log) as f:
+        for line in f:
+            entry = json.loads(line)
+            if entry.get("result") not in ("OK", "SKIP", "EXPECTEDFAIL"):
+                broken.append((entry.get("name", "?"), entry.get("result", "?"),
+                               entry.get("duration", 0)))
+    return broken
+
+
+def count_reports(label, paths, meson_log=None):
     passed = failed = 0
     failures = []
-    if not paths:
-        print(f"{label}: no test report was written", file=sys.stderr)
-        return 1
+    suites_with_failed_cases = set()
     for path in paths:
+        suite = os.path.basename(path).removesuffix("_tests.junit.xml")
         try:
             root = ET.parse(path).getroot()
         except (ET.ParseError, OSError) as e:
+            # A suite killed mid-run leaves half a report; meson's log says why.
             print(f"{label}: unreadable report {path}: {e}", file=sys.stderr)
-            return 1
+            continue
         # Catch2 writes one <testcase> per leaf section; a test case is its `name` up to " /".
         cases = {}
         for tc in root.iter("testcase"):
@@ -31,6 +46,17 @@ def count_reports(label, paths):
         failed += sum(1 for bad in cases.values() if bad)
         passed += sum(1 for bad in cases.values() if not bad)
         failures += [name for name, bad in cases.items() if bad]
+        if any(cases.values()):
+            suites_with_failed_cases.add(suite)
+    # A suite that timed out or crashed has no failed case to show for it: it counts as one.
+    if meson_log and os.path.exists(meson_log):
+        for name, result, seconds in broken_suites(meson_log):
+            if name not in suites_with_failed_cases:
+                failures.append(f"suite {name} ({result} after {seconds:.0f} s)")
+                failed += 1
+    if passed + failed == 0:
+        print(f"{label}: no test report was written", file=sys.stderr)
+        return 1
     # The failures' names come before the count, so the tail of a run names what broke.
     for name in failures:
         print(f"{label}: FAILED {name}")
@@ -59,7 +85,11 @@ def total(paths):
 if __name__ == "__main__":
     args = sys.argv[1:]
     if args[:1] == ["--label"]:
-        sys.exit(count_reports(args[1], args[2:]))
+        label, rest = args[1], args[2:]
+        meson_log = None
+        if rest[:1] == ["--meson-log"]:
+            meson_log, rest = rest[1], rest[2:]
+        sys.exit(count_reports(label, [p for p in rest if os.path.exists(p)], meson_log))
     if args[:1] == ["--total"]:
         sys.exit(total(args[1:]))
     print(__doc__, file=sys.stderr)

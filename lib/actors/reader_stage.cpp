@@ -204,7 +204,17 @@ void ReaderStage::close_loop_side() {
   // The end of the output does not end the group: a member that ignored SIGTERM and let go of
   // the pipes (or was cut off by the drain timeout) still gets its SIGKILL, and the stream
   // completes after it. A group already gone is not waited for.
-  if (grace_timer_ && !(kill_pending_ && child_ && child_->group_alive())) grace_timer_->close();
+  if (grace_timer_) {
+    if (kill_pending_ && child_ && child_->group_alive()) {
+      // Not a second longer than the group lives: its last exit ends the wait.
+      group_watch_ = std::make_unique<GroupWatch>(loop_, &handles_, child_->pid(), [this] {
+        kill_pending_ = false;
+        grace_timer_->close();
+      });
+    } else {
+      grace_timer_->close();
+    }
+  }
   if (drain_timer_) drain_timer_->close();
   for (auto& reader : readers_) reader->close();
   if (handles_.open() == 0) all_handles_closed();
@@ -232,7 +242,9 @@ void ReaderStage::stop() {
     grace_timer_->start(options_.stop_grace, [this] {
       kill_pending_ = false;
       if (child_) child_->signal_group(SIGKILL);
-      if (input_finished_) grace_timer_->close();  // the stream waited for this
+      if (!input_finished_) return;
+      grace_timer_->close();  // the stream waited for this
+      if (group_watch_) group_watch_->close();
     });
     if (exited_) arm_drain();
     return;

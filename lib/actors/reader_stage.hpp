@@ -16,6 +16,7 @@
 #include "actors/mailbox.hpp"
 #include "framer.hpp"
 #include "loop/child_process.hpp"
+#include "loop/group_watch.hpp"
 #include "loop/loop_handle.hpp"
 #include "loop/reader.hpp"
 #include "loop/timer.hpp"
@@ -100,6 +101,7 @@ private:
   std::unique_ptr<ChildProcess> child_;
   std::vector<std::unique_ptr<Reader>> readers_;
   std::unique_ptr<LoopTimer> grace_timer_;
+  std::unique_ptr<GroupWatch> group_watch_;  // after the output ended: the stopped group's last exit
   std::unique_ptr<LoopTimer> drain_timer_;
   std::shared_ptr<const void> keep_alive_;  // the loop side's reference, until its handles close
   int open_sources_ = 0;

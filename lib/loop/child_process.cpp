@@ -1,6 +1,8 @@
 // Spawning: environment, pipes or PTY, uv_spawn in a new session, and clear start-up errors.
 #include "loop/child_process.hpp"
 
+#include "loop/group_watch.hpp"
+
 #include <fcntl.h>
 #include <pty.h>
 #include <signal.h>
@@ -184,10 +186,7 @@ void ChildProcess::signal_group(int signal) const noexcept {
   if (pid_ > 0) ::kill(-pid_, signal);
 }
 
-bool ChildProcess::group_alive() const noexcept {
-  // Signal 0 only asks; EPERM means a member exists that we may not signal.
-  return pid_ > 0 && (::kill(-pid_, 0) == 0 || errno == EPERM);
-}
+bool ChildProcess::group_alive() const { return pid_ > 0 && !running_group_members(pid_).empty(); }
 
 void ChildProcess::on_exit(uv_process_t* process, std::int64_t status, int term_signal) {
   State& state = Handle::state(process);

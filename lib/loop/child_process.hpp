@@ -30,8 +30,9 @@ public:
   int stderr_fd() const noexcept { return stderr_fd_; }  ///< -1 when merged or on a PTY
   /// Sends `signal` to the child's whole process group (ESRCH once all are gone is fine).
   void signal_group(int signal) const noexcept;
-  /// Whether anything of the child's process group still exists (the child or what it spawned).
-  bool group_alive() const noexcept;
+  /// Whether anything of the child's process group still runs (the child or what it spawned;
+  /// a zombie does not count).
+  bool group_alive() const;
 
 private:
   struct State {

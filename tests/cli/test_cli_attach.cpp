@@ -85,6 +85,8 @@ TEST_CASE("cli attach: a run shows its history, then its live lines, and ends wi
   REQUIRE(starter.finish() == 0);
   CliProcess attach({"attach", "--plain", "job"}, store);
   const int status = attach.finish(std::chrono::seconds(30));
+  INFO("attach said: " << attach.err());
+  INFO("the run's record: " << run_cli({"show", "--json", "job"}, store).out);
   CHECK(status == 0);  // the run's own exit status
   for (int i = 1; i <= 30; ++i) {
     INFO(i);

@@ -203,3 +203,45 @@ TEST_CASE("cli tmux: Ctrl-Z suspends the command with logstream, fg resumes both
   CHECK(lines.size() > split_lines(log_while_stopped).size());
   for (std::size_t i = 0; i < lines.size(); ++i) REQUIRE(lines[i] == "slow " + std::to_string(i + 1));
 }
+
+TEST_CASE("cli tmux: up shows one panel row per process under the merged lines", "[cli][tmux][up]") {
+  TempDir dir;
+  std::ofstream(dir / "Procfile") << "train: " << shell_quote(test_child_path()) << " train 2 6 150\n"
+                                  << "web: " << shell_quote(test_child_path()) << " slow 8 150\n"
+                                  << "bad: sleep 0.5; echo broken; exit 3\n";
+  Tmux tmux(dir);
+  const std::string command = "cd " + shell_quote(dir.path().string()) + " && LOGSTREAM_HOME=home TERM=screen exec " +
+                              shell_quote(cli_path()) + " up --group g";
+  tmux.run({"new-session", "-d", "-s", "main", "-x", "120", "-y", "30", command});
+
+  // While they run: the lines with their prefixes, and below them a row per process.
+  const RE2 train_row{R"(train  running +Position \[[#-]+\] \d/2  Trial \[[#-]+\] \d/6  .*lines/s)"};
+  const RE2 web_row{R"(web    running +\d+ lines  [\d.]+ lines/s)"};
+  const RE2 bad_row{R"(bad    failed 3 +\d+ lines .*)"};
+  std::string screen;
+  const auto rows_of = [](const std::string& s, const RE2& row) {
+    std::size_t n = 0;
+    for (std::string line : split_lines(s)) {
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      n += RE2::FullMatch(line, row) ? 1 : 0;
+    }
+    return n;
+  };
+  const bool live = tmux.wait_for_screen(
+      [&](const std::string& s) {
+        screen = s;
+        return rows_of(s, train_row) == 1 && rows_of(s, web_row) == 1 && rows_of(s, bad_row) == 1 &&
+               s.find("bad   | broken") != std::string::npos && s.find("web   | slow 1") != std::string::npos;
+      },
+      15s);
+  INFO(screen);
+  CHECK(live);
+
+  REQUIRE(tmux.wait_for_screen([&](const std::string&) { return tmux.run({"display", "-p", "-t", "main", "#{pane_dead}"}) == "1\n"; }, 30s));
+  screen = tmux.screen();
+  INFO(screen);
+  CHECK(rows_of(screen, RE2(R"(train  exited 0 +Position \[#+\] 2/2  Trial \[#+\] 6/6  best .*)")) == 1);
+  CHECK(rows_of(screen, RE2(R"(web    exited 0 +8 lines .*)")) == 1);
+  CHECK(rows_of(screen, bad_row) == 1);
+  CHECK(tmux.run({"display", "-p", "-t", "main", "#{pane_dead_status}"}) == "3\n");
+}

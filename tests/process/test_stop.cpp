@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 
 #include <atomic>
 #include <string>
@@ -62,4 +64,29 @@ TEST_CASE("stop: a group that is gone by the end of the stream is not waited for
   s.stop();
   CHECK(s.get_process_returncode() == -SIGTERM);
   CHECK(std::chrono::steady_clock::now() - t0 < 20s);
+}
+
+TEST_CASE("stop: a group whose last member is a zombie nobody reaps is not waited for", "[stop]") {
+  // As under an init that does not reap orphans (a container without --init): this process
+  // becomes the orphans' parent and, like such an init, never reaps them during the stop.
+  REQUIRE(::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
+  StreamerOptions options;
+  options.stop_grace = 30s;
+  Condition ready;
+  std::atomic<int> background{0};
+  Streamer s(ProcessSpec{.argv = {"/bin/sh", "-c", "sleep 60 & echo \"background $!\"; wait"}}, {}, options);
+  s.on_new_line = [&](const Line& line) {
+    if (!line.text.starts_with("background ")) return;
+    background = std::stoi(std::string(line.text.substr(11)));
+    ready.signal();
+  };
+  s.start();
+  REQUIRE(ready.wait_for(10s, [&] { return background.load() > 0; }));
+  const auto t0 = std::chrono::steady_clock::now();
+  s.stop();
+  const auto took = std::chrono::steady_clock::now() - t0;
+  ::prctl(PR_SET_CHILD_SUBREAPER, 0);
+  ::waitpid(background.load(), nullptr, 0);  // the orphan, reaped now that the stop is over
+  CHECK(s.get_process_returncode() == -SIGTERM);
+  CHECK(took < 20s);
 }

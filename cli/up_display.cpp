@@ -1,0 +1,275 @@
+// UpDisplay (see up_display.hpp).
+#include "up_display.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <stdexcept>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "format.hpp"
+#include "panel.hpp"
+#include "styled_line.hpp"
+#include "terminal_safe.hpp"
+#include "text.hpp"
+
+namespace logstream::cli {
+namespace {
+
+// As TtyDisplay: a terminal that falls behind loses lines from the view, never from the log.
+constexpr std::size_t max_pending_lines = 20000;
+constexpr std::size_t max_pending_bytes = 4 << 20;
+// A line is shown cut to this many bytes (the log file has it whole).
+constexpr std::size_t max_shown_bytes = 4096;
+constexpr std::string_view hide_cursor = "\x1b[?25l";
+constexpr std::string_view show_cursor = "\x1b[?25h";
+// The processes' colours, in Procfile order (as foreman and docker compose cycle theirs).
+constexpr std::string_view name_styles[] = {"\x1b[36m", "\x1b[33m", "\x1b[32m", "\x1b[35m", "\x1b[34m",
+                                            "\x1b[1;36m", "\x1b[1;33m", "\x1b[1;32m", "\x1b[1;35m", "\x1b[1;34m"};
+
+std::string shown_text(std::string_view text) {
+  std::string safe = terminal_safe(text.substr(0, max_shown_bytes));
+  if (text.size() > max_shown_bytes) safe += fmt::format(" [... {} bytes in all, whole in the log file]", text.size());
+  return safe;
+}
+
+}  // namespace
+
+// A lossless sink in plain mode (stdout is the user's record, as `run`'s PlainDisplay), a
+// queueing one on a terminal (the panel thread draws).
+class UpDisplay::LineSink : public Sink {
+public:
+  LineSink(UpDisplay& owner, std::size_t index, std::string name) : owner_(owner), index_(index), name_(std::move(name)) {}
+  void write(const LineBatch& batch) override {
+    if (owner_.options_.terminal) owner_.take_batch(index_, batch);
+    else owner_.write_plain(index_, batch);
+  }
+  std::string name() const override { return "display:" + name_; }
+
+private:
+  UpDisplay& owner_;
+  std::size_t index_;
+  std::string name_;
+};
+
+UpDisplay::UpDisplay(std::vector<std::string> names, UpDisplayOptions options) : options_(options) {
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    Process p;
+    p.name = terminal_safe_line(names[i], 64);
+    p.style = name_styles[i % std::size(name_styles)];
+    name_columns_ = std::max(name_columns_, columns(p.name));
+    processes_.push_back(std::move(p));
+  }
+}
+
+UpDisplay::~UpDisplay() {
+  stop_thread();
+  if (cursor_hidden_) write_all(STDOUT_FILENO, std::string("\n") + std::string(show_cursor));
+}
+
+void UpDisplay::attach(std::size_t index, Streamer& streamer) {
+  const std::string& name = processes_.at(index).name;
+  streamer.add_sink(std::make_shared<LineSink>(*this, index, name));
+  streamer.on_event += [this, name](const StreamEvent& e) {
+    if (e.kind != EventKind::exited && e.kind != EventKind::gap) notice(name + ": " + e.message);
+  };
+}
+
+void UpDisplay::set_state(std::size_t index, std::string state, bool failed) {
+  std::lock_guard lock(mutex_);
+  processes_.at(index).state = std::move(state);
+  processes_.at(index).failed = failed;
+  changed_ = true;
+}
+
+void UpDisplay::write_plain(std::size_t index, const LineBatch& batch) {
+  std::string out;
+  int error = 0;
+  {
+    std::lock_guard lock(mutex_);
+    Process& p = processes_[index];
+    p.lines += batch.size();
+    if (!batch.progress_changes().empty()) p.progress = batch.progress_changes().back().progress;
+    if (!options_.show_lines) return;
+    const std::string prefix = fmt::format("{:<{}} | ", p.name, name_columns_);
+    for (const Line& line : batch) {
+      if (line.transient) continue;
+      out += prefix;
+      if (line.is_stderr()) out += "[stderr] ";
+      append_terminal_safe(out, line.text);
+      out += '\n';
+    }
+    // One write per batch, under the lock: the processes' lines never interleave mid-line.
+    if (write_all(STDOUT_FILENO, out)) return;
+    error = errno;
+    write_error_ = error;
+  }
+  if (error == EPIPE) throw std::runtime_error("stdout was closed by its reader: lines are no longer shown (the log files still get them)");
+  throw std::system_error(error, std::generic_category(), "cannot write to stdout");
+}
+
+void UpDisplay::take_batch(std::size_t index, const LineBatch& batch) {
+  std::lock_guard lock(mutex_);
+  Process& p = processes_[index];
+  p.lines += batch.size();
+  if (!batch.progress_changes().empty()) p.progress = batch.progress_changes().back().progress;
+  changed_ = true;
+  if (!options_.show_lines) return;
+  for (const Line& line : batch) {
+    if (line.transient) continue;
+    Entry entry{.process = index, .text = shown_text(line.text), .is_stderr = line.is_stderr()};
+    pending_bytes_ += entry.text.size();
+    pending_.push_back(std::move(entry));
+  }
+  while (pending_.size() > max_pending_lines || (pending_bytes_ > max_pending_bytes && pending_.size() > 1)) {
+    pending_bytes_ -= pending_.front().text.size();
+    pending_.pop_front();
+    ++dropped_;
+  }
+}
+
+void UpDisplay::notice(std::string_view text) {
+  if (!options_.terminal) {
+    write_all(STDERR_FILENO, "logstream: " + terminal_safe_line(text, 1000) + "\n");
+    return;
+  }
+  std::lock_guard lock(mutex_);
+  pending_.push_back(Entry{.text = "logstream: " + terminal_safe_line(text, 1000), .notice = true});
+  changed_ = true;
+}
+
+void UpDisplay::resize() {
+  std::lock_guard lock(mutex_);
+  resized_ = true;
+}
+
+void UpDisplay::begin() {
+  if (!options_.terminal) return;
+  size_ = terminal_size(STDOUT_FILENO);
+  thread_ = std::thread([this] { run(); });
+}
+
+void UpDisplay::end() {
+  stop_thread();
+  if (!options_.terminal) return;
+  std::string frame = render(true);
+  frame += '\n';
+  frame += show_cursor;
+  write_all(STDOUT_FILENO, frame);
+  cursor_hidden_ = false;
+  panel_rows_ = 0;
+}
+
+std::string UpDisplay::failure() const {
+  std::lock_guard lock(mutex_);
+  if (write_error_ == 0 || write_error_ == EPIPE) return {};
+  return fmt::format("cannot write to stdout: {}", std::generic_category().message(write_error_));
+}
+
+void UpDisplay::stop_thread() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void UpDisplay::run() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    // A fixed pace: lines and state changes wait for the next frame; only the end cuts it short.
+    if (wake_.wait_for(lock, options_.frame_interval, [this] { return stopping_; })) break;
+    lock.unlock();
+    const std::string frame = render(false);
+    if (!frame.empty()) write_all(STDOUT_FILENO, frame);
+    lock.lock();
+  }
+}
+
+std::string UpDisplay::render(bool finished) {
+  const auto now = std::chrono::steady_clock::now();
+  std::deque<Entry> entries;
+  std::vector<ProcessRowInput> rows;
+  bool changed = false;
+  bool resized = false;
+  std::uint64_t dropped = 0;
+  {
+    std::lock_guard lock(mutex_);
+    entries.swap(pending_);
+    pending_bytes_ = 0;
+    std::swap(changed, changed_);
+    std::swap(resized, resized_);
+    std::swap(dropped, dropped_);
+    const bool second_passed = now - last_frame_ >= std::chrono::seconds(1);
+    if (!finished && !changed && !resized && !second_passed && cursor_hidden_) return {};
+    for (Process& p : processes_)
+      rows.push_back(ProcessRowInput{.name = p.name,
+                                     .name_columns = name_columns_,
+                                     .name_style = p.style,
+                                     .state = p.state,
+                                     .state_style = p.failed ? style::red : style::none,
+                                     .progress = p.progress,
+                                     .lines_per_second = p.rate.sample(p.lines, now),
+                                     .lines = p.lines});
+  }
+  last_frame_ = now;
+  if (dropped > 0)
+    entries.push_front(Entry{.text = fmt::format("logstream: {} lines not shown here (the terminal fell behind; they are in the log files)", dropped),
+                             .notice = true});
+  if (resized) size_ = terminal_size(STDOUT_FILENO);
+  const std::size_t cols = static_cast<std::size_t>(std::max(size_.cols, 2));
+  // A panel taller than the screen would scroll its own top away: keep the first rows.
+  rows.resize(std::min(rows.size(), static_cast<std::size_t>(std::max(size_.rows - 1, 1))));
+
+  std::string frame;
+  if (!cursor_hidden_) {
+    frame += hide_cursor;
+    cursor_hidden_ = true;
+  }
+  if (resized) {
+    // The old rows may have been rewrapped in any way: start the screen afresh.
+    frame += "\x1b[H\x1b[2J";
+  } else {
+    if (panel_rows_ > 0) frame += '\r';
+    if (panel_rows_ > 1) frame += fmt::format("\x1b[{}A", panel_rows_ - 1);
+    if (panel_rows_ > 0) frame += "\x1b[J";
+  }
+  for (const Entry& entry : entries) {
+    append_entry(frame, entry);
+    frame += '\n';
+  }
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (i > 0) frame += '\n';
+    build_process_row(rows[i], cols - 1).append_to(frame, cols - 1, options_.color);
+  }
+  panel_rows_ = rows.size();
+  return frame;
+}
+
+void UpDisplay::append_entry(std::string& out, const Entry& entry) const {
+  if (entry.notice) {
+    if (options_.color) out += style::yellow;
+    out += entry.text;
+    if (options_.color) out += style::reset;
+    return;
+  }
+  const Process& p = processes_[entry.process];  // name and style never change
+  const std::string prefix = fmt::format("{:<{}} | ", p.name, name_columns_);
+  if (options_.color) {
+    out += p.style;
+    out += prefix;
+    out += style::reset;
+  } else {
+    out += prefix;
+  }
+  const bool red = options_.color && entry.is_stderr;
+  if (red) out += style::red;
+  out += entry.text;
+  if (red) out += style::reset;
+}
+
+}  // namespace logstream::cli
