@@ -39,12 +39,24 @@ std::optional<RunRecord> parse_run_file(const std::filesystem::path& path) {
 
 }  // namespace
 
-std::optional<RunRecord> read_run(const RunDirectory& dir) {
+namespace {
+
+std::optional<RunRecord> read_snapshot(const RunDirectory& dir) {
   std::optional<RunRecord> run = parse_run_file(dir.status_file());
   if (!run) run = parse_run_file(dir.run_file());
-  if (!run) return std::nullopt;
-  run->directory = dir.path;
-  if (run->state == RunState::running && !recorder_alive(dir)) run->state = RunState::lost;
+  if (run) run->directory = dir.path;
+  return run;
+}
+
+}  // namespace
+
+std::optional<RunRecord> read_run(const RunDirectory& dir) {
+  std::optional<RunRecord> run = read_snapshot(dir);
+  if (!run || run->state != RunState::running || recorder_alive(dir)) return run;
+  // The recorder lets go of the lock only after its final snapshot: a snapshot read before the
+  // lock was seen free may be the one before it. Read again; still running means lost.
+  run = read_snapshot(dir);
+  if (run && run->state == RunState::running) run->state = RunState::lost;
   return run;
 }
 

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -152,4 +153,31 @@ TEST_CASE("run store: threads recording into one store at once are all listed", 
   CHECK(store->list(logstream::RunQuery{.limit = 3}).size() == 3);
   // Newest first.
   for (std::size_t i = 1; i < runs.size(); ++i) CHECK(runs[i - 1].started_at >= runs[i].started_at);
+}
+
+TEST_CASE("run store: a reader polling a run as it ends sees running, then its end, never lost", "[store]") {
+  // The recorder's last snapshot and the release of its lock are two steps; a reader between
+  // them must not take the run for one whose recorder died.
+  TempDir dir;
+  auto store = std::make_shared<logstream::RunStore>(dir.path());
+  for (int run = 0; run < 100; ++run) {
+    logstream::Streamer streamer({.argv = {child_path(), "lines", "200"}}, {}, recorded_in(store));
+    const std::string id = streamer.run_id();
+    std::atomic<bool> done{false};
+    std::vector<logstream::RunState> seen;
+    std::thread reader([&] {
+      const logstream::RunStore own(dir.path());  // as another process would: its own handle
+      while (!done.load()) {
+        const auto record = own.get(id);
+        if (record && (seen.empty() || seen.back() != record->state)) seen.push_back(record->state);
+      }
+    });
+    streamer.start();
+    streamer.wait_for_completion();
+    done = true;
+    reader.join();
+    INFO("run " << run);
+    CHECK(std::find(seen.begin(), seen.end(), logstream::RunState::lost) == seen.end());
+    CHECK(store->get(id)->state == logstream::RunState::exited);
+  }
 }
