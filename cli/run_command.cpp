@@ -5,6 +5,7 @@
 
 #include <condition_variable>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 
@@ -100,6 +101,9 @@ void complete_summary(RunSummary& summary, const Streamer& streamer, const SinkF
   summary.exit = streamer.exit_status();
   const std::string log_sink = "file:" + summary.log_file.string();
   if (auto error = failures.of(log_sink)) summary.log_error = *error;
+  std::error_code missing;
+  if (summary.log_error.empty() && !summary.log_file.empty() && !std::filesystem::exists(summary.log_file, missing))
+    summary.log_error = "the log file was removed while the run ran";
   std::vector<std::filesystem::path> written;
   for (const auto& path : summary.metrics_files)
     (failures.of(MetricsExport::sink_name(path)) ? summary.metrics_failed : written).push_back(path);

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -65,6 +67,10 @@ RunState final_state(const RunRecord& r) {
   if (r.signal) return RunState::killed;
   if (r.exit_code && *r.exit_code != 0) return RunState::failed;
   return RunState::exited;
+}
+
+std::string directory_removed(const RunDirectory& dir) {
+  return fmt::format("the run directory {} was removed while the run ran: the run is no longer recorded", dir.path.string());
 }
 
 }  // namespace
@@ -172,11 +178,22 @@ void RunRecorder::on_event(const StreamEvent& event) {
   if (!object.is_null()) append_event(json::dump(object));
 }
 
-void RunRecorder::close() { flush(); }
+void RunRecorder::close() {
+  flush();
+  // The last chance to say it as a sink error: complete() has no event to say it with.
+  std::error_code ignored;
+  if (!std::filesystem::exists(dir_.path, ignored))
+    throw StoreError(std::make_error_code(std::errc::no_such_file_or_directory), directory_removed(dir_));
+}
 
 void RunRecorder::complete() {
   std::lock_guard lock(mutex_);
-  finish(final_state(record_));
+  try {
+    finish(final_state(record_));
+  } catch (const StoreError&) {
+    // The run directory went away (removed by hand): the sink's error event said so when its
+    // writes began to fail, and there is nothing left to end.
+  }
 }
 
 void RunRecorder::append_event(const std::string& json_line) {
@@ -185,7 +202,13 @@ void RunRecorder::append_event(const std::string& json_line) {
 
 void RunRecorder::write_snapshot(bool final) {
   if (metrics_) record_.metrics = metrics_->summaries();
-  replace_file(dir_.status_file(), json::dump(json::run_json(record_, true)) + "\n");
+  try {
+    replace_file(dir_.status_file(), json::dump(json::run_json(record_, true)) + "\n");
+  } catch (const StoreError& e) {
+    std::error_code ignored;
+    if (std::filesystem::exists(dir_.path, ignored)) throw;
+    throw StoreError(std::make_error_code(std::errc::no_such_file_or_directory), directory_removed(dir_));
+  }
   last_snapshot_ = std::chrono::steady_clock::now();
   if (final) store_impl(*store_).index.put(record_);
 }

@@ -170,3 +170,19 @@ TEST_CASE("cli store: prune keeps the newest runs, by count, age and size; bad b
   CHECK(store.cli({"prune", "--older-than", "soon"}).status == 2);
   CHECK(store.cli({"prune", "--max-size", "12X"}).status == 2);
 }
+
+TEST_CASE("cli store: a run directory removed under a running run is said, and the run exits 125", "[cli][store]") {
+  Store store;
+  CliProcess run(run_args({"--plain"}, {"slow", "40", "25"}), store.options());
+  REQUIRE(run.out_contains("slow 2\n"));
+  const Json runs = store.ls();
+  REQUIRE(runs.size() == 1);
+  std::filesystem::remove_all(runs[0]["log"].get<std::string>().substr(0, runs[0]["log"].get<std::string>().rfind('/')));
+  const int status = run.finish(std::chrono::seconds(30));
+  INFO(run.err());
+  CHECK(status == 125);  // the log it was asked to keep is gone
+  CHECK(run.err().find("was removed while the run ran: the run is no longer recorded") != std::string::npos);
+  CHECK(run.err().find("INCOMPLETE: the log file was removed while the run ran") != std::string::npos);
+  CHECK(run.err().find("on_complete threw") == std::string::npos);
+  CHECK(run.out().find("slow 40\n") != std::string::npos);  // the run itself went on to its end
+}
