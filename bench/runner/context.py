@@ -32,7 +32,8 @@ class Context:
         self.bin = {name: str(bench / name) for name in
                     ("gen", "throughput", "latency", "blocking_reader", "verify")}
         self.micro = {name: str(bench / "micro" / f"bench_{name}") for name in ("framing", "extract", "file_sink")}
-        missing = [p for p in list(self.bin.values()) if not os.access(p, os.X_OK)]
+        self.cli = str((REPO_DIR / build_dir / "cli" / "logstream").resolve())
+        missing = [p for p in list(self.bin.values()) + [self.cli] if not os.access(p, os.X_OK)]
         if missing:
             raise SystemExit(f"bench/run: not built: {', '.join(missing)} (run ./dev bench, or pass --build DIR)")
         self.python = "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) else shutil.which("python3")

@@ -58,8 +58,22 @@ def _scale_targets(s):
              f"all {_n(row['paced_lines'])} lines; {_n(row['paced_lines_per_s'])} lines/s", True)]
 
 
+def _store_targets(st):
+    rows = {row["config"]: row for row in st["rows"]}
+    recorded = rows["recorded in a store"]["vs_no_store"]
+    followed = rows["recorded, and `logs -f` following it"]
+    first, last = st["memory"][0], st["memory"][-1]
+    growth = last["peak_rss_kib"] - first["peak_rss_kib"]
+    return [("store: recording keeps >= 90% of the throughput of no store", f"{recorded * 100:.0f}%", recorded >= 0.9),
+            ("store: a `logs -f` follower costs the run <= 10% of its throughput",
+             f"{followed['lines_per_s'] / rows['recorded in a store']['lines_per_s'] * 100:.0f}%",
+             followed["lines_per_s"] >= 0.9 * rows["recorded in a store"]["lines_per_s"]),
+            (f"store: peak RSS flat from {_n(first['lines'])} to {_n(last['lines'])} recorded lines (grows <= 1 MiB)",
+             f"{growth / MIB:+.1f} MiB", growth <= MIB)]
+
+
 TARGETS = {"throughput": _throughput_targets, "latency": _latency_targets, "memory": _memory_targets,
-           "idle": _idle_targets, "scale": _scale_targets}
+           "idle": _idle_targets, "scale": _scale_targets, "store": _store_targets}
 
 
 def _throughput(t):
@@ -113,6 +127,19 @@ def _scale(s):
                      _n(x["unpaced_lines_per_s"]), _mb(x["unpaced_rss_kib"])) for x in s["rows"]])]
 
 
+def _store(st):
+    return ["### The run store",
+            f"{_n(st['lines'])} realistic lines through the default `Streamer` and a log file, without a store, recorded in one "
+            "(`StreamerOptions::store`: the line index, events, metric rows and a status snapshot a second), and recorded while "
+            "`logstream logs -f` follows the run from its files (every line it printed checked, once, in order; \"lag\" is how "
+            f"long after the run's end it printed the last line). {st['rounds']} rounds, interleaved; medians.",
+            _table(["configuration", "lines/s", "x no store", "CPU s", "peak RSS MiB", "follower lag s"],
+                   [(x["config"], _n(x["lines_per_s"]), f"{x['vs_no_store']:.2f}", f"{x['cpu_s']:.2f}", _mb(x["peak_rss_kib"]),
+                     f"{x['follow_lag_s']:.2f}" if x["follow_lag_s"] else "") for x in st["rows"]]),
+            "Peak RSS of a recorded run (log to /dev/null) by its length:",
+            _table(["lines", "peak RSS MiB"], [(_n(x["lines"]), _mb(x["peak_rss_kib"])) for x in st["memory"]])]
+
+
 def _micro(mi):
     return ["### Components (Google Benchmark)",
             f"One thread, in memory; median of {mi['repetitions']} repetitions. The workloads are described in bench/micro/.",
@@ -120,7 +147,8 @@ def _micro(mi):
                    [(x["name"], _n(x["lines_per_s"]), f"{x['mb_per_s']:.0f}" if x["mb_per_s"] else "") for x in mi["rows"]])]
 
 
-SECTIONS = {"throughput": _throughput, "latency": _latency, "memory": _memory, "idle": _idle, "scale": _scale, "micro": _micro}
+SECTIONS = {"throughput": _throughput, "latency": _latency, "memory": _memory, "idle": _idle, "scale": _scale, "store": _store,
+            "micro": _micro}
 
 
 def render(results, machine, command, duration_s):

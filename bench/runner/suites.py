@@ -3,6 +3,7 @@ measure.Lost otherwise), and returns rows of medians for the report."""
 import json
 import os
 import shlex
+import shutil
 
 from measure import Lost, json_of, median_of, timed
 
@@ -131,6 +132,37 @@ def scale(ctx):
                      "unpaced_lines": unpaced["lines"], "unpaced_lines_per_s": unpaced["lines_per_s"],
                      "unpaced_rss_kib": unpaced["peak_rss_kib"]})
     return {"rate": w["rate"], "seconds": w["seconds"], "rows": rows}
+
+
+def store(ctx):
+    """Recording a run (the store's lossless sink: line index, events, metrics, snapshots) against
+    no store, and a `logstream logs -f` following the recorded run from its files meanwhile."""
+    w = ctx.plan["store"]
+    n = w["lines"]
+    store_dir = ctx.file("store")
+    configs = [("no store", []),
+               ("recorded in a store", ["--store", store_dir]),
+               ("recorded, and `logs -f` following it", ["--store", store_dir, "--follow", ctx.cli, "--follow-out", ctx.file("follow.log")])]
+    runs = {name: [] for name, _ in configs}
+    for _ in range(w["rounds"]):
+        for name, extra in configs:  # interleaved: drift hits all alike
+            log = ctx.file("store-bench.log")
+            run = json_of(timed([ctx.bin["throughput"], "--lines", str(n), "--file", log, "--no-check"] + extra), f"store: {name}")
+            _verify(ctx, log, n)
+            if "--follow" in extra:
+                _verify(ctx, ctx.file("follow.log"), n)  # the follower printed every line, once, in order
+            runs[name].append(run)
+            shutil.rmtree(store_dir, ignore_errors=True)
+    base = median_of(runs["no store"], "lines_per_s")
+    rows = [{"config": name, "lines_per_s": median_of(r, "lines_per_s"), "vs_no_store": median_of(r, "lines_per_s") / base,
+             "cpu_s": median_of(r, "cpu_s"), "peak_rss_kib": max(x["peak_rss_kib"] for x in r),
+             "follow_lag_s": median_of(r, "follow_lag_s")} for name, r in runs.items()]
+    memory = []
+    for lines in w["memory_lines"]:  # the recorder's memory must not grow with the run
+        r = json_of(timed([ctx.bin["throughput"], "--lines", str(lines), "--file", "/dev/null", "--store", store_dir]), f"store memory {lines}")
+        memory.append({"lines": lines, "peak_rss_kib": r["peak_rss_kib"]})
+        shutil.rmtree(store_dir, ignore_errors=True)
+    return {"lines": n, "rounds": w["rounds"], "rows": rows, "memory": memory}
 
 
 def micro(ctx):

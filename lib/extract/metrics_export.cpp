@@ -99,7 +99,7 @@ void render_csv(const MetricsSnapshot& snap, TextOut& out) {
     const MetricSeries& series = snap.metrics[c.metric];
     const MetricPoint& p = series.points[c.point];
     std::string row;
-    append_metrics_csv_row(row, p.wall_time, p.seconds, p.seq, series.summary.key, p.value);
+    append_metrics_csv_row(row, metrics_csv_when(p.wall_time, p.seconds), p.seq, series.summary.key, p.value);
     out.print("{}", row);
     if (c.point + 1 < series.points.size()) {
       heap.push({series.points[c.point + 1].seq, c.metric, c.point + 1});
@@ -159,10 +159,30 @@ void write_atomically(const MetricsSnapshot& snap, const std::filesystem::path& 
 
 std::string_view metrics_csv_header() { return "time,elapsed_s,seq,key,value\n"; }
 
-void append_metrics_csv_row(std::string& out, std::chrono::system_clock::time_point wall_time, double seconds,
-                            std::uint64_t seq, std::string_view key, double value) {
-  fmt::format_to(std::back_inserter(out), "{},{:.6f},{},{},{}\n", text::format_iso8601_utc(wall_time), seconds, seq, csv_field(key),
-                 value);
+std::string metrics_csv_when(std::chrono::system_clock::time_point wall_time, double seconds) {
+  return fmt::format("{},{:.6f}", text::format_iso8601_utc(wall_time), seconds);
+}
+
+void append_metrics_csv_row(std::string& out, std::string_view when, std::uint64_t seq, std::string_view key, double value) {
+  // Into a fixed buffer, then one append: formatting straight into the string grows it piece by piece.
+  char number[64];
+  out += when;
+  out += ',';
+  const fmt::format_int seq_text(seq);
+  out.append(seq_text.data(), seq_text.size());
+  out += ',';
+  if (key.find_first_of(",\"\r\n") == std::string_view::npos) out += key;
+  else out += csv_field(key);
+  out += ',';
+  out.append(number, fmt::format_to_n(number, sizeof number, "{}", value).size);
+  out += '\n';
+}
+
+void append_metrics_csv_rows(std::string& out, const LineBatch& batch, std::chrono::steady_clock::time_point start) {
+  if (batch.metrics().empty()) return;
+  const double seconds = batch.arrival() > start ? std::chrono::duration<double>(batch.arrival() - start).count() : 0.0;
+  const std::string when = metrics_csv_when(batch.wall_time(), seconds);
+  for (const MetricObservation m : batch.metrics()) append_metrics_csv_row(out, when, m.seq, m.key, m.value);
 }
 
 std::string metrics_csv(const MetricsSnapshot& snapshot) {

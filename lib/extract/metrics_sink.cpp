@@ -46,10 +46,7 @@ void MetricsSink::open() {
 
 void MetricsSink::write(const LineBatch& batch) {
   if (csv_fd_ >= 0 && !batch.metrics().empty()) {
-    const auto start = store_->start();
-    const double seconds = batch.arrival() > start ? std::chrono::duration<double>(batch.arrival() - start).count() : 0.0;
-    for (const MetricObservation m : batch.metrics())
-      extract::append_metrics_csv_row(csv_pending_, batch.wall_time(), seconds, m.seq, m.key, m.value);
+    extract::append_metrics_csv_rows(csv_pending_, batch, store_->start());
     if (csv_pending_.size() >= csv_flush_bytes) write_csv_out();
   }
   const auto now = std::chrono::steady_clock::now();

@@ -40,6 +40,7 @@ public:
   void add(const LineBatch& batch);
   /// Writes what add() buffered; throws StoreError.
   void flush();
+  std::size_t pending_bytes() const noexcept { return pending_.size() * sizeof(LineIndexRecord); }
 
 private:
   std::filesystem::path path_;

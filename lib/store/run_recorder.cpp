@@ -69,6 +69,9 @@ RunState final_state(const RunRecord& r) {
   return RunState::exited;
 }
 
+// The line index and metric rows buffered between writes.
+constexpr std::size_t write_out_bytes = 256 * 1024;
+
 std::string directory_removed(const RunDirectory& dir) {
   return fmt::format("the run directory {} was removed while the run ran: the run is no longer recorded", dir.path.string());
 }
@@ -142,11 +145,10 @@ void RunRecorder::write(const LineBatch& batch) {
   if (index_) index_->add(batch);
   std::uint64_t err = 0;
   for (const Line line : batch) err += line.is_stderr() ? 1 : 0;
-  if (!batch.metrics().empty()) {
-    const double seconds = std::chrono::duration<double>(batch.arrival() - metrics_->start()).count();
-    for (const MetricObservation m : batch.metrics())
-      extract::append_metrics_csv_row(metrics_pending_, batch.wall_time(), seconds, m.seq, m.key, m.value);
-  }
+  extract::append_metrics_csv_rows(metrics_pending_, batch, metrics_->start());
+  // Written once they fill a buffer, not only at flush(): memory stays bounded at any rate.
+  if (index_ && index_->pending_bytes() >= write_out_bytes) index_->flush();
+  if (metrics_pending_.size() >= write_out_bytes) write_metrics_out();
   std::lock_guard lock(mutex_);
   record_.lines += batch.size();
   record_.stderr_lines += err;
@@ -154,10 +156,14 @@ void RunRecorder::write(const LineBatch& batch) {
   if (!batch.progress_changes().empty()) record_.progress = batch.progress_changes().back().progress;
 }
 
-void RunRecorder::flush() {
-  if (index_) index_->flush();
+void RunRecorder::write_metrics_out() {
   append(metrics_fd_, metrics_pending_, dir_.metrics_file());
   metrics_pending_.clear();
+}
+
+void RunRecorder::flush() {
+  if (index_) index_->flush();
+  write_metrics_out();
   std::lock_guard lock(mutex_);
   if (std::chrono::steady_clock::now() - last_snapshot_ >= snapshot_interval) write_snapshot(false);
 }

@@ -60,6 +60,7 @@ private:
   void write_snapshot(bool final);  // requires mutex_
   void finish(RunState state);      // requires mutex_
   void append_event(const std::string& json_line);
+  void write_metrics_out();
 
   std::shared_ptr<RunStore> store_;
   std::shared_ptr<MetricStore> metrics_;
