@@ -120,6 +120,9 @@ void Streamer::start() {
   if (pending_->recorder)  // first: the run is ended in the store before any user hears of it
     config.on_complete.insert(config.on_complete.begin(), [recorder = pending_->recorder] { recorder->complete(); });
   config.options.runtime.reset();  // the Streamer holds the runtime; the runtime waits for the stream
+  // A callback may destroy this Streamer as soon as the stream starts: from then on only locals.
+  const std::shared_ptr<store::RunRecorder> recorder = pending_->recorder;
+  std::shared_ptr<Stream> started;
   try {
     auto stream = std::make_shared<Stream>(runtime_impl(*runtime_), std::move(config));
     stream->build();  // StartError for a sink that cannot even say its name: nothing runs yet
@@ -129,16 +132,17 @@ void Streamer::start() {
       stream_ = stream;
     }
     stream->start();
+    started = std::move(stream);
   } catch (const std::exception& e) {
     output_queue_->close();  // nothing will feed it
-    if (pending_->recorder) pending_->recorder->start_failed(e.what());
+    if (recorder) recorder->start_failed(e.what());
     throw;
   } catch (...) {
     output_queue_->close();
-    if (pending_->recorder) pending_->recorder->start_failed("start() failed");
+    if (recorder) recorder->start_failed("start() failed");
     throw;
   }
-  if (pending_->recorder) pending_->recorder->started(pid());
+  if (recorder) recorder->started(started->pid());
 }
 
 void Streamer::stop() {
