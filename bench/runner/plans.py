@@ -6,7 +6,7 @@ FULL = {
     "memory": {"lines": [2_000_000, 20_000_000]},
     "idle": {"rate": 100, "seconds": 10},
     "scale": {"children": [1, 10, 100], "rate": 10_000, "seconds": 3, "unpaced_total_lines": 5_000_000},
-    "store": {"lines": 5_000_000, "rounds": 5, "memory_lines": [2_000_000, 20_000_000]},
+    "store": {"lines": 5_000_000, "rounds": 5, "memory_lines": [2_000_000, 20_000_000], "listed_runs": 10_000},
     "micro": {"min_time_s": 0.5, "repetitions": 3},
 }
 
@@ -16,6 +16,6 @@ SMOKE = {
     "memory": {"lines": [100_000, 200_000]},
     "idle": {"rate": 100, "seconds": 1},
     "scale": {"children": [1, 10], "rate": 1_000, "seconds": 0.5, "unpaced_total_lines": 200_000},
-    "store": {"lines": 200_000, "rounds": 1, "memory_lines": [100_000, 200_000]},
+    "store": {"lines": 200_000, "rounds": 1, "memory_lines": [100_000, 200_000], "listed_runs": 200},
     "micro": {"min_time_s": 0.01, "repetitions": 1},
 }

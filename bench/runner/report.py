@@ -69,7 +69,9 @@ def _store_targets(st):
              f"{followed['lines_per_s'] / rows['recorded in a store']['lines_per_s'] * 100:.0f}%",
              followed["lines_per_s"] >= 0.9 * rows["recorded in a store"]["lines_per_s"]),
             (f"store: peak RSS flat from {_n(first['lines'])} to {_n(last['lines'])} recorded lines (grows <= 1 MiB)",
-             f"{growth / MIB:+.1f} MiB", growth <= MIB)]
+             f"{growth / MIB:+.1f} MiB", growth <= MIB),
+            (f"store: `logstream ls` with {_n(st['listing']['runs'])} runs answers in < 100 ms",
+             f"{st['listing']['rows'][0]['wall_s'] * 1000:.0f} ms", st["listing"]["rows"][0]["wall_s"] < 0.1)]
 
 
 TARGETS = {"throughput": _throughput_targets, "latency": _latency_targets, "memory": _memory_targets,
@@ -137,7 +139,10 @@ def _store(st):
                    [(x["config"], _n(x["lines_per_s"]), f"{x['vs_no_store']:.2f}", f"{x['cpu_s']:.2f}", _mb(x["peak_rss_kib"]),
                      f"{x['follow_lag_s']:.2f}" if x["follow_lag_s"] else "") for x in st["rows"]]),
             "Peak RSS of a recorded run (log to /dev/null) by its length:",
-            _table(["lines", "peak RSS MiB"], [(_n(x["lines"]), _mb(x["peak_rss_kib"])) for x in st["memory"]])]
+            _table(["lines", "peak RSS MiB"], [(_n(x["lines"]), _mb(x["peak_rss_kib"])) for x in st["memory"]]),
+            f"Listing a store of {_n(st['listing']['runs'])} finished runs (the whole command, process start included; "
+            f"the index rebuilt from the run directories first, once: {st['listing']['rebuild_s']:.1f} s):",
+            _table(["command", "wall ms"], [(x["command"], f"{x['wall_s'] * 1000:.0f}") for x in st["listing"]["rows"]])]
 
 
 def _micro(mi):

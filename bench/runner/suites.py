@@ -162,7 +162,47 @@ def store(ctx):
         r = json_of(timed([ctx.bin["throughput"], "--lines", str(lines), "--file", "/dev/null", "--store", store_dir]), f"store memory {lines}")
         memory.append({"lines": lines, "peak_rss_kib": r["peak_rss_kib"]})
         shutil.rmtree(store_dir, ignore_errors=True)
-    return {"lines": n, "rounds": w["rounds"], "rows": rows, "memory": memory}
+    return {"lines": n, "rounds": w["rounds"], "rows": rows, "memory": memory, "listing": _listing(ctx, w["listed_runs"])}
+
+
+def _listing(ctx, count):
+    """`logstream ls` over a store of `count` finished runs: run directories written as the
+    recorder leaves them (run.json, status.json), the index rebuilt from them once, untimed."""
+    root = ctx.file("ls-store")
+    runs = os.path.join(root, "runs")
+    os.makedirs(runs)
+    alphabet = "abcdefghijkmnopqrstuvwxyz23456789"
+    for i in range(count):
+        day, second = divmod(i, 86400)
+        hh, rest = divmod(second, 3600)
+        run_id = f"202601{1 + day:02d}-{hh:02d}{rest // 60:02d}{rest % 60:02d}-" + "".join(alphabet[(i >> (5 * k)) % len(alphabet)] for k in range(4))
+        directory = os.path.join(runs, run_id)
+        os.makedirs(directory)
+        started = f"2026-01-{1 + day:02d}T{hh:02d}:{rest // 60:02d}:{rest % 60:02d}.000Z"
+        record = {"id": run_id, "name": f"job{i % 50}", "group": None, "command": ["python", "train.py"], "cwd": "/tmp",
+                  "host": "bench", "pid": 1000 + i, "supervisor_pid": 999, "state": "exited", "exit_code": 0, "signal": None,
+                  "started_at": started, "ended_at": started, "lines": 1000, "stdout_lines": 1000, "stderr_lines": 0,
+                  "log": os.path.join(directory, "output.log"),
+                  "progress": {"position": 1, "total_positions": 6, "trial": 3, "total_trials": 40, "score": 0.5, "best_score": 0.9},
+                  "error": None}
+        for name in ("run.json", "status.json"):
+            with open(os.path.join(directory, name), "w") as f:
+                json.dump(record, f)
+        open(os.path.join(directory, "output.log"), "w").close()
+    env = dict(os.environ, LOGSTREAM_HOME=root)
+    rebuild = timed([ctx.cli, "ls"], env=env)  # no runs.db yet: rebuilt from the directories
+    if rebuild["returncode"] != 0:
+        raise Lost(f"ls over {count} runs: exit {rebuild['returncode']}: {rebuild['stderr'][:300]}")
+    rows = []
+    for label, args, rounds in (("ls (the 20 newest)", ["ls"], 7), ("ls --all", ["ls", "--all"], 3), ("ls --json --all", ["ls", "--json", "--all"], 3)):
+        r = [timed([ctx.cli] + args, env=env) for _ in range(rounds)]
+        if any(x["returncode"] != 0 for x in r):
+            raise Lost(f"{label} over {count} runs failed")
+        rows.append({"command": label, "wall_s": median_of(r, "wall_s")})
+        if "--json" in args and len(json.loads(r[0]["stdout"])) != count:
+            raise Lost(f"ls --json --all listed {len(json.loads(r[0]['stdout']))} of {count} runs")
+    shutil.rmtree(root, ignore_errors=True)
+    return {"runs": count, "rebuild_s": rebuild["wall_s"], "rows": rows}
 
 
 def micro(ctx):
