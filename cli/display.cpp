@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "format.hpp"
+#include "frame.hpp"
 #include "panel.hpp"
 #include "terminal_safe.hpp"
 #include "text.hpp"
@@ -17,8 +18,6 @@ namespace {
 
 // Memory is bounded in bytes, not only in lines: a child printing lines of a megabyte must not
 // make the display hold hundreds of them (the log file has them whole).
-constexpr std::size_t max_pending_lines = 20000;  // beyond this the terminal cannot keep up anyway
-constexpr std::size_t max_pending_bytes = 4 << 20;
 constexpr std::size_t max_history_bytes = 2 << 20;
 // A line is shown cut to this many terminal rows' worth of columns, and of bytes per column
 // (UTF-8 takes up to 4 bytes a column, and combining marks take none).
@@ -95,25 +94,15 @@ void TtyDisplay::take_batch(const LineBatch& batch) {
     // A committed line of the same source replaces the CR state it came from.
     if (line.source == transient_source_) transient_.clear();
     if (!options_.show_lines) continue;
-    queue(Entry{shown_text(line.text, cols), line.is_stderr() ? Kind::err : Kind::out});
+    pending_.push(Entry{shown_text(line.text, cols), line.is_stderr() ? Kind::err : Kind::out});
   }
   changed_ = true;
-}
-
-void TtyDisplay::queue(Entry entry) {
-  pending_bytes_ += entry.text.size();
-  pending_.push_back(std::move(entry));
-  while (pending_.size() > max_pending_lines || (pending_bytes_ > max_pending_bytes && pending_.size() > 1)) {
-    pending_bytes_ -= pending_.front().text.size();
-    pending_.pop_front();
-    ++dropped_;
-  }
 }
 
 void TtyDisplay::notice(std::string_view text) {
   {
     std::lock_guard lock(mutex_);
-    queue(Entry{"logstream: " + terminal_safe_line(text, max_notice_columns), Kind::notice});
+    pending_.push(Entry{"logstream: " + terminal_safe_line(text, max_notice_columns), Kind::notice});
     changed_ = true;
   }
 }
@@ -145,9 +134,7 @@ void TtyDisplay::park() {
   // The shell prints its "Stopped" line and prompt where the cursor is: take the panel away
   // and give the cursor back, then draw the panel afresh below whatever the shell printed.
   std::string frame;
-  if (panel_rows_ > 0) frame += '\r';
-  if (panel_rows_ > 1) frame += fmt::format("\x1b[{}A", panel_rows_ - 1);
-  if (panel_rows_ > 0) frame += "\x1b[J";
+  append_panel_erase(frame, panel_rows_);
   if (cursor_hidden_) frame += show_cursor;
   if (!frame.empty()) write_all(STDOUT_FILENO, frame);
   panel_rows_ = 0;
@@ -211,10 +198,9 @@ std::string TtyDisplay::render(bool finished) {
   TrainingProgress progress;
   {
     std::lock_guard lock(mutex_);
-    entries.swap(pending_);
-    pending_bytes_ = 0;
+    entries = pending_.take();
+    dropped = pending_.take_dropped();
     std::swap(resized, resized_);
-    std::swap(dropped, dropped_);
     std::swap(changed, changed_);
     transient = finished ? std::string() : transient_;
     lines = lines_;
@@ -257,9 +243,7 @@ std::string TtyDisplay::render(bool finished) {
     frame += "\x1b[H\x1b[2J";
     append_history(frame, static_cast<std::size_t>(std::max(size_.rows, 1)) - panel.size());
   } else {
-    if (panel_rows_ > 0) frame += '\r';
-    if (panel_rows_ > 1) frame += fmt::format("\x1b[{}A", panel_rows_ - 1);
-    if (panel_rows_ > 0) frame += "\x1b[J";
+    append_panel_erase(frame, panel_rows_);
     for (const Entry& entry : entries) {
       append_entry(frame, entry);
       frame += '\n';

@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "frame.hpp"
 #include "output.hpp"
 #include "rate_meter.hpp"
 #include "terminal.hpp"
@@ -57,7 +58,6 @@ private:
   void append_entry(std::string& out, const Entry& entry) const;
   void append_history(std::string& out, std::size_t rows) const;
   void remember(Entry entry);
-  void queue(Entry entry);  // with mutex_ held
   void stop_thread();
   void park();  // the redraw thread: erase the panel, then wait for resume() or the end
 
@@ -68,9 +68,7 @@ private:
   // Shared with the sink and signal threads.
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<Entry> pending_;
-  std::size_t pending_bytes_ = 0;
-  std::uint64_t dropped_ = 0;   // pending lines discarded while the terminal lagged
+  PendingLines<Entry> pending_;  // its drops: lines discarded while the terminal lagged
   std::uint64_t lines_ = 0;
   TrainingProgress progress_;  // after the last batch the sink got
   std::string transient_;       // the latest CR state

@@ -2,7 +2,6 @@
 #include "file_follower.hpp"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -48,17 +47,13 @@ std::uint64_t start_of_last_lines(int fd, std::uint64_t size, std::size_t lines)
 }  // namespace
 
 FileFollower::FileFollower(std::filesystem::path path, std::optional<std::size_t> last)
-    : path_(std::move(path)), last_(last), watch_fd_(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK)) {
-  if (watch_fd_ >= 0) {
-    const auto dir = path_.has_parent_path() ? path_.parent_path() : std::filesystem::path(".");
-    ::inotify_add_watch(watch_fd_, dir.c_str(), IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CLOSE_WRITE);
-  }
+    : path_(std::move(path)), last_(last), watch_(IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CLOSE_WRITE) {
+  watch_.add(path_.has_parent_path() ? path_.parent_path() : std::filesystem::path("."));
   open_file(/*from_start=*/false);
 }
 
 FileFollower::~FileFollower() {
   if (fd_ >= 0) ::close(fd_);
-  if (watch_fd_ >= 0) ::close(watch_fd_);
 }
 
 void FileFollower::open_file(bool from_start) {
@@ -104,12 +99,7 @@ bool FileFollower::run(int out, int event_fd, const std::function<bool()>& on_ev
     reopen_if_replaced();
     if (!copy_new(out)) return false;
     if (finished) return true;
-    pollfd fds[2] = {{watch_fd_, POLLIN, 0}, {event_fd, POLLIN, 0}};
-    const int ready = ::poll(fds, 2, 1000);
-    if (ready > 0 && (fds[1].revents & POLLIN) != 0 && on_event()) return copy_new(out);
-    char drain[4096];
-    while (watch_fd_ >= 0 && ::read(watch_fd_, drain, sizeof drain) > 0) {
-    }
+    if (watch_.wait(std::chrono::seconds(1), event_fd) && on_event()) return copy_new(out);
   }
 }
 

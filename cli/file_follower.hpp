@@ -12,6 +12,8 @@
 #include <functional>
 #include <optional>
 
+#include "io/directory_watch.hpp"
+
 namespace logstream::cli {
 
 class FileFollower {
@@ -38,7 +40,7 @@ private:
   dev_t dev_ = 0;
   ino_t ino_ = 0;
   std::uint64_t offset_ = 0;
-  int watch_fd_ = -1;
+  io::DirectoryWatch watch_;
 };
 
 }  // namespace logstream::cli

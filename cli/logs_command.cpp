@@ -1,7 +1,6 @@
 // `logstream logs RUN` (see store_commands.hpp): the run's committed lines, as the log holds them
 // or as the line objects of `run --json`.
 #include <fcntl.h>
-#include <poll.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
@@ -12,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "exit_status.hpp"
+#include "io/directory_watch.hpp"
 #include "io/write_all.hpp"
 #include "json_events.hpp"
 #include "messages.hpp"
@@ -77,37 +77,15 @@ private:
 };
 
 // Wakes when something in the run's directory (or the log's) changes, or after a second.
-class ChangeWatch {
-public:
-  explicit ChangeWatch(const RunRecord& run) : fd_(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK)) {
-    constexpr std::uint32_t events = IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE;
-    if (fd_ < 0) return;  // then the one-second wake alone
-    ::inotify_add_watch(fd_, run.directory.c_str(), events);
-    if (run.log.parent_path() != run.directory) ::inotify_add_watch(fd_, run.log.parent_path().c_str(), events);
-  }
-  ~ChangeWatch() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  ChangeWatch(const ChangeWatch&) = delete;
-  ChangeWatch& operator=(const ChangeWatch&) = delete;
-
-  void wait() {
-    pollfd p{fd_, POLLIN, 0};
-    ::poll(&p, fd_ >= 0 ? 1 : 0, 1000);
-    char drain[4096];
-    while (fd_ >= 0 && ::read(fd_, drain, sizeof drain) > 0) {
-    }
-  }
-
-private:
-  int fd_;
-};
-
 // -f: the lines there are, then each new one, until the run is no longer running.
 int follow(const RunStore& store, const RunRecord& run, const LogsOptions& o) {
   RunLineCursor cursor(run, o.count);
   LineWriter writer(run, o.json);
-  ChangeWatch watch(run);
+  // Its files' directories: the log's appends, the index's, the final snapshot's rename. The
+  // second-long wait is for the lock's release, which inotify does not tell.
+  io::DirectoryWatch watch(IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE);
+  watch.add(run.directory);
+  if (run.log.parent_path() != run.directory) watch.add(run.log.parent_path());
   for (;;) {
     // Asked before reading: once the run ended, its files are whole, so this read is the last.
     const auto now = store.get(run.id);
@@ -115,7 +93,7 @@ int follow(const RunStore& store, const RunRecord& run, const LogsOptions& o) {
     cursor.read([&](const StoredLine& line) { writer.add(line); }, ended);
     writer.flush();
     if (ended || writer.reader_gone()) return 0;
-    watch.wait();
+    watch.wait(std::chrono::seconds(1));
   }
 }
 

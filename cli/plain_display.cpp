@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "format.hpp"
+#include "frame.hpp"
 #include "messages.hpp"
 #include "panel.hpp"
 #include "terminal.hpp"
@@ -32,8 +33,7 @@ public:
     if (write_all(STDOUT_FILENO, out_)) return;
     const int error = errno;
     error_ = error;
-    if (error == EPIPE) throw std::runtime_error("stdout was closed by its reader: lines are no longer shown (the log file still gets them)");
-    throw std::system_error(error, std::generic_category(), "cannot write to stdout");
+    throw_stdout_error(error, "the log file still gets them");
   }
   std::string name() const override { return "stdout"; }
   int error() const noexcept { return error_; }
@@ -68,9 +68,7 @@ void PlainDisplay::begin() {
 void PlainDisplay::notice(std::string_view text) { say_within(text); }
 
 std::string PlainDisplay::failure() const {
-  const int error = sink_ ? sink_->error() : 0;
-  if (error == 0 || error == EPIPE) return {};
-  return fmt::format("cannot write to stdout: {}", std::strerror(error));
+  return stdout_failure(sink_ ? sink_->error() : 0);
 }
 
 void PlainDisplay::end(const RunSummary&) { stop_thread(); }

@@ -122,16 +122,6 @@ int finish(Output& output, RunSummary& summary) {
   return summary.status;
 }
 
-// The store does not grow without bound: after each run, the default retention (README).
-void apply_retention(RunStore* store) {
-  if (!store) return;
-  try {
-    store->prune(RunStore::default_retention());
-  } catch (const std::exception& e) {
-    say(fmt::format("warning: pruning the run store: {}", e.what()));
-  }
-}
-
 }  // namespace
 
 int run_command(const RunOptions& o) {
@@ -231,7 +221,7 @@ int run_in_foreground(const RunOptions& o, StartReport* report) {
   complete_summary(summary, streamer, failures, *output, started);
   const int status = finish(*output, summary);
   run_end.mark();
-  apply_retention(store.get());
+  if (store) apply_default_retention(*store);
   return status;
 }
 

@@ -89,8 +89,7 @@ bool process_group_orphaned() noexcept {
   return parent_group == ::getpgrp() || parent_session != ::getsid(0);
 }
 
-SignalForwarder::SignalForwarder(Streamer& streamer, Output& output, std::chrono::milliseconds stop_grace, GiveUp give_up)
-    : streamer_(streamer), output_(output), stop_grace_(stop_grace), give_up_(std::move(give_up)) {
+SignalThread::SignalThread(std::function<void(int)> handle) : handle_(std::move(handle)) {
   const sigset_t set = handled_set();
   signal_fd_ = ::signalfd(-1, &set, SFD_CLOEXEC);
   if (signal_fd_ < 0) throw std::system_error(errno, std::generic_category(), "signalfd");
@@ -102,7 +101,7 @@ SignalForwarder::SignalForwarder(Streamer& streamer, Output& output, std::chrono
   thread_ = std::thread([this] { run(); });
 }
 
-SignalForwarder::~SignalForwarder() {
+SignalThread::~SignalThread() {
   const std::uint64_t one = 1;
   [[maybe_unused]] const ssize_t written = ::write(wake_fd_, &one, sizeof one);
   thread_.join();
@@ -110,7 +109,7 @@ SignalForwarder::~SignalForwarder() {
   ::close(wake_fd_);
 }
 
-void SignalForwarder::run() {
+void SignalThread::run() {
   std::array<pollfd, 2> fds{pollfd{signal_fd_, POLLIN, 0}, pollfd{wake_fd_, POLLIN, 0}};
   for (;;) {
     if (::poll(fds.data(), fds.size(), -1) < 0) {
@@ -119,9 +118,15 @@ void SignalForwarder::run() {
     }
     if (fds[1].revents != 0) return;
     signalfd_siginfo info{};
-    if (::read(signal_fd_, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) handle(static_cast<int>(info.ssi_signo));
+    if (::read(signal_fd_, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) handle_(static_cast<int>(info.ssi_signo));
   }
 }
+
+SignalForwarder::SignalForwarder(Streamer& streamer, Output& output, std::chrono::milliseconds stop_grace, GiveUp give_up)
+    : streamer_(streamer), output_(output), stop_grace_(stop_grace), give_up_(std::move(give_up)),
+      thread_([this](int signo) { handle(signo); }) {}
+
+SignalForwarder::~SignalForwarder() = default;
 
 void SignalForwarder::handle(int signo) {
   if (signo == SIGWINCH) {

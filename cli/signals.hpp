@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <functional>
+#include <functional>
 #include <optional>
 #include <thread>
 
@@ -39,6 +40,27 @@ private:
   sigset_t previous_{};
 };
 
+/// A thread that takes the signals block_handled_signals() blocked from a signalfd and hands each
+/// to `handle`, one at a time, until it is destroyed. Declare it last among its owner's members:
+/// it is then started after them and stopped before them.
+class SignalThread {
+public:
+  /// Starts the thread; throws std::system_error when the signalfd or eventfd cannot be had.
+  explicit SignalThread(std::function<void(int)> handle);
+  /// Stops and joins the thread (a handler that is running finishes first).
+  ~SignalThread();
+  SignalThread(const SignalThread&) = delete;
+  SignalThread& operator=(const SignalThread&) = delete;
+
+private:
+  void run();
+
+  std::function<void(int)> handle_;
+  int signal_fd_ = -1;
+  int wake_fd_ = -1;  // an eventfd: written once to end run()
+  std::thread thread_;
+};
+
 class SignalForwarder {
 public:
   /// Called on the signal thread on a stop signal that is not the first: unless the run ends
@@ -54,7 +76,6 @@ public:
   SignalForwarder& operator=(const SignalForwarder&) = delete;
 
 private:
-  void run();
   void handle(int signo);
   void stop_signal(int signo);
   void interrupt(int pid);
@@ -64,11 +85,9 @@ private:
   Output& output_;
   std::chrono::milliseconds stop_grace_;
   GiveUp give_up_;
-  int signal_fd_ = -1;
-  int wake_fd_ = -1;  // an eventfd: written once to end run()
   int stop_signals_ = 0;  // SIGINT, SIGTERM and SIGHUP received so far
   std::optional<std::chrono::steady_clock::time_point> last_interrupt_;
-  std::thread thread_;
+  SignalThread thread_;
 };
 
 /// Whether logstream's process group is orphaned (POSIX: no member has a parent in another group

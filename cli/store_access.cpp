@@ -72,4 +72,12 @@ std::string local_time(std::chrono::system_clock::time_point time) {
                      tm.tm_min, tm.tm_sec);
 }
 
+void apply_default_retention(RunStore& store) {
+  try {
+    store.prune(RunStore::default_retention());
+  } catch (const std::exception& e) {
+    say(fmt::format("warning: pruning the run store: {}", e.what()));
+  }
+}
+
 }  // namespace logstream::cli

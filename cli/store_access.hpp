@@ -21,6 +21,10 @@ inline constexpr int ambiguous_run_status = 2;
 /// cannot be opened.
 std::shared_ptr<RunStore> open_store();
 
+/// The store does not grow without bound: after each run (`run`, `up`), the default retention
+/// (README); a failure is a warning on stderr.
+void apply_default_retention(RunStore& store);
+
 /// The run RUN names, or the exit status after saying why there is none (the candidates of an
 /// ambiguous prefix listed on stderr).
 std::variant<RunRecord, int> find_run(const RunStore& store, const std::string& run);

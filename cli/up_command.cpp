@@ -1,13 +1,9 @@
 // `logstream up` (see up_command.hpp).
 #include "up_command.hpp"
 
-#include <poll.h>
 #include <signal.h>
-#include <sys/eventfd.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
-#include <array>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -15,7 +11,6 @@
 #include <mutex>
 #include <optional>
 #include <system_error>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -80,7 +75,7 @@ void kill_running(std::vector<Process>& processes) {
       if (const auto pid = p.streamer->pid()) ::kill(-*pid, SIGKILL);
 }
 
-// The signals main() blocked, read on a thread of its own: a stop signal stops every process
+// The signals main() blocked, handed over by a SignalThread: a stop signal stops every process
 // (a second one kills them), SIGQUIT is passed on, SIGWINCH redraws. `up` does not suspend:
 // Ctrl-Z is refused with a notice (a group of runs has no one terminal job to stop).
 class UpSignals {
@@ -88,43 +83,10 @@ public:
   /// `processes` and `stopping` are guarded by `processes_mutex`; `stopping` is set by the first
   /// stop signal (no further process starts).
   UpSignals(std::vector<Process>& processes, std::mutex& processes_mutex, bool& stopping, UpDisplay& display)
-      : processes_(processes), processes_mutex_(processes_mutex), stopping_(stopping), display_(display) {
-    sigset_t set;
-    ::sigemptyset(&set);
-    for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGTSTP, SIGCONT}) ::sigaddset(&set, s);
-    signal_fd_ = ::signalfd(-1, &set, SFD_CLOEXEC);
-    if (signal_fd_ < 0) throw std::system_error(errno, std::generic_category(), "signalfd");
-    wake_fd_ = ::eventfd(0, EFD_CLOEXEC);
-    if (wake_fd_ < 0) {
-      ::close(signal_fd_);
-      throw std::system_error(errno, std::generic_category(), "eventfd");
-    }
-    thread_ = std::thread([this] { run(); });
-  }
-  ~UpSignals() {
-    const std::uint64_t one = 1;
-    [[maybe_unused]] const ssize_t written = ::write(wake_fd_, &one, sizeof one);
-    thread_.join();
-    ::close(signal_fd_);
-    ::close(wake_fd_);
-  }
-  UpSignals(const UpSignals&) = delete;
-  UpSignals& operator=(const UpSignals&) = delete;
+      : processes_(processes), processes_mutex_(processes_mutex), stopping_(stopping), display_(display),
+        thread_([this](int signo) { handle(signo); }) {}
 
 private:
-  void run() {
-    std::array<pollfd, 2> fds{pollfd{signal_fd_, POLLIN, 0}, pollfd{wake_fd_, POLLIN, 0}};
-    for (;;) {
-      if (::poll(fds.data(), fds.size(), -1) < 0) {
-        if (errno == EINTR) continue;
-        return;
-      }
-      if (fds[1].revents != 0) return;
-      signalfd_siginfo info{};
-      if (::read(signal_fd_, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) handle(static_cast<int>(info.ssi_signo));
-    }
-  }
-
   void handle(int signo) {
     if (signo == SIGWINCH) return display_.resize();
     if (signo == SIGCONT) return;
@@ -150,10 +112,8 @@ private:
   std::mutex& processes_mutex_;
   bool& stopping_;
   UpDisplay& display_;
-  int signal_fd_ = -1;
-  int wake_fd_ = -1;
   int stop_signals_ = 0;
-  std::thread thread_;
+  SignalThread thread_;
 };
 
 std::string state_text(const Process& p) {
@@ -301,11 +261,7 @@ int up_command(const UpOptions& o) {
   write_all(STDERR_FILENO, format_up_summary(processes));
   const std::string output_error = display.failure();
   if (!output_error.empty()) say(output_error);
-  try {
-    store->prune(RunStore::default_retention());
-  } catch (const std::exception& e) {
-    say(fmt::format("warning: pruning the run store: {}", e.what()));
-  }
+  apply_default_retention(*store);
   if (first_failure) return *first_failure;
   return output_error.empty() ? 0 : internal_failure_status;
 }

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "format.hpp"
+#include "frame.hpp"
 #include "panel.hpp"
 #include "styled_line.hpp"
 #include "terminal_safe.hpp"
@@ -19,9 +20,6 @@
 namespace logstream::cli {
 namespace {
 
-// As TtyDisplay: a terminal that falls behind loses lines from the view, never from the log.
-constexpr std::size_t max_pending_lines = 20000;
-constexpr std::size_t max_pending_bytes = 4 << 20;
 // A line is shown cut to this many bytes (the log file has it whole).
 constexpr std::size_t max_shown_bytes = 4096;
 constexpr std::string_view hide_cursor = "\x1b[?25l";
@@ -107,8 +105,7 @@ void UpDisplay::write_plain(std::size_t index, const LineBatch& batch) {
     error = errno;
     write_error_ = error;
   }
-  if (error == EPIPE) throw std::runtime_error("stdout was closed by its reader: lines are no longer shown (the log files still get them)");
-  throw std::system_error(error, std::generic_category(), "cannot write to stdout");
+  throw_stdout_error(error, "the log files still get them");
 }
 
 void UpDisplay::take_batch(std::size_t index, const LineBatch& batch) {
@@ -118,17 +115,8 @@ void UpDisplay::take_batch(std::size_t index, const LineBatch& batch) {
   if (!batch.progress_changes().empty()) p.progress = batch.progress_changes().back().progress;
   changed_ = true;
   if (!options_.show_lines) return;
-  for (const Line& line : batch) {
-    if (line.transient) continue;
-    Entry entry{.process = index, .text = shown_text(line.text), .is_stderr = line.is_stderr()};
-    pending_bytes_ += entry.text.size();
-    pending_.push_back(std::move(entry));
-  }
-  while (pending_.size() > max_pending_lines || (pending_bytes_ > max_pending_bytes && pending_.size() > 1)) {
-    pending_bytes_ -= pending_.front().text.size();
-    pending_.pop_front();
-    ++dropped_;
-  }
+  for (const Line& line : batch)
+    if (!line.transient) pending_.push(Entry{.process = index, .text = shown_text(line.text), .is_stderr = line.is_stderr()});
 }
 
 void UpDisplay::notice(std::string_view text) {
@@ -137,7 +125,7 @@ void UpDisplay::notice(std::string_view text) {
     return;
   }
   std::lock_guard lock(mutex_);
-  pending_.push_back(Entry{.text = "logstream: " + terminal_safe_line(text, 1000), .notice = true});
+  pending_.push(Entry{.text = "logstream: " + terminal_safe_line(text, 1000), .notice = true});
   changed_ = true;
 }
 
@@ -165,8 +153,7 @@ void UpDisplay::end() {
 
 std::string UpDisplay::failure() const {
   std::lock_guard lock(mutex_);
-  if (write_error_ == 0 || write_error_ == EPIPE) return {};
-  return fmt::format("cannot write to stdout: {}", std::generic_category().message(write_error_));
+  return stdout_failure(write_error_);
 }
 
 void UpDisplay::stop_thread() {
@@ -199,11 +186,10 @@ std::string UpDisplay::render(bool finished) {
   std::uint64_t dropped = 0;
   {
     std::lock_guard lock(mutex_);
-    entries.swap(pending_);
-    pending_bytes_ = 0;
+    entries = pending_.take();
+    dropped = pending_.take_dropped();
     std::swap(changed, changed_);
     std::swap(resized, resized_);
-    std::swap(dropped, dropped_);
     const bool second_passed = now - last_frame_ >= std::chrono::seconds(1);
     if (!finished && !changed && !resized && !second_passed && cursor_hidden_) return {};
     for (Process& p : processes_)
@@ -234,9 +220,7 @@ std::string UpDisplay::render(bool finished) {
     // The old rows may have been rewrapped in any way: start the screen afresh.
     frame += "\x1b[H\x1b[2J";
   } else {
-    if (panel_rows_ > 0) frame += '\r';
-    if (panel_rows_ > 1) frame += fmt::format("\x1b[{}A", panel_rows_ - 1);
-    if (panel_rows_ > 0) frame += "\x1b[J";
+    append_panel_erase(frame, panel_rows_);
   }
   for (const Entry& entry : entries) {
     append_entry(frame, entry);

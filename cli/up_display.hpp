@@ -18,6 +18,7 @@
 
 #include <logstream/streamer.hpp>
 
+#include "frame.hpp"
 #include "rate_meter.hpp"
 #include "terminal.hpp"
 
@@ -85,9 +86,7 @@ private:
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<Process> processes_;
-  std::deque<Entry> pending_;
-  std::size_t pending_bytes_ = 0;
-  std::uint64_t dropped_ = 0;  // lines not shown because the terminal fell behind
+  PendingLines<Entry> pending_;  // its drops: lines not shown because the terminal fell behind
   bool changed_ = false;
   bool resized_ = false;
   bool stopping_ = false;

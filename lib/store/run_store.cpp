@@ -1,7 +1,6 @@
 // RunStore: listing and reading a store's runs (see run_store.hpp); recording is RunRecorder's.
 #include <logstream/run_store.hpp>
 
-#include <poll.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "io/directory_watch.hpp"
 #include "io/standard_fds.hpp"
 #include "store/line_index.hpp"
 #include "store/run_directory.hpp"
@@ -157,26 +157,16 @@ std::vector<std::string> RunStore::events(const RunRecord& run) const {
 bool RunStore::wait_for_end(const RunRecord& run, std::chrono::milliseconds timeout) const {
   const store::RunDirectory dir{impl_->runs_dir() / run.id};
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  const int watch = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
   // The recorder's last act is its final snapshot (a rename into the directory), then the lock.
-  if (watch >= 0) ::inotify_add_watch(watch, dir.path.c_str(), IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE_SELF);
-  bool ended = false;
+  io::DirectoryWatch watch(IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE_SELF);
+  watch.add(dir.path);
   for (;;) {
-    if (!store::recorder_alive(dir)) {
-      ended = true;
-      break;
-    }
+    if (!store::recorder_alive(dir)) return true;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) break;
+    if (left.count() <= 0) return false;
     // The lock goes after the last snapshot; a second at most between looks covers that gap.
-    pollfd p{watch, POLLIN, 0};
-    ::poll(&p, watch >= 0 ? 1 : 0, static_cast<int>(std::min<std::int64_t>(left.count(), 1000)));
-    char drain[4096];
-    while (watch >= 0 && ::read(watch, drain, sizeof drain) > 0) {
-    }
+    watch.wait(std::min<std::chrono::milliseconds>(left, std::chrono::seconds(1)));
   }
-  if (watch >= 0) ::close(watch);
-  return ended;
 }
 
 void RunStore::remove(const RunRecord& run) {
