@@ -181,7 +181,8 @@ int up_command(const UpOptions& o) {
   UpDisplay display(names, UpDisplayOptions{.terminal = terminal, .color = terminal && color_wanted(STDOUT_FILENO), .show_lines = !o.quiet});
 
   auto runtime = std::make_shared<Runtime>();
-  Completions completions;
+  // Shared with the callbacks: the last one may still be inside push() when this function returns.
+  const auto completions = std::make_shared<Completions>();
   for (std::size_t i = 0; i < processes.size(); ++i) {
     Process& p = processes[i];
     StreamerOptions options;
@@ -197,7 +198,7 @@ int up_command(const UpOptions& o) {
       return internal_failure_status;
     }
     display.attach(i, *p.streamer);
-    p.streamer->on_complete += [&completions, i] { completions.push(i); };
+    p.streamer->on_complete += [completions, i] { completions->push(i); };
   }
 
   // The signal thread and the main thread both look at the processes' states.
@@ -243,7 +244,7 @@ int up_command(const UpOptions& o) {
   }
 
   while (running > 0) {
-    const std::size_t i = completions.pop();
+    const std::size_t i = completions->pop();
     std::lock_guard lock(processes_mutex);
     Process& p = processes[i];
     --running;

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <optional>
+#include <sstream>
 #include <thread>
 
 #include <re2/re2.h>
@@ -107,6 +108,29 @@ bool shows_panel(const std::string& screen) {
 
 }  // namespace
 
+// Each process of the session whose leader is `pane_pid`: its threads' states and wait channels.
+std::string pane_processes(const std::string& pane_pid) {
+  std::string out;
+  const std::string session = pane_pid.substr(0, pane_pid.find('\n'));
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string pid = entry.path().filename().string();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    const std::string stat = read_file(entry.path() / "stat");
+    const auto paren = stat.rfind(')');
+    if (paren == std::string::npos) continue;
+    std::istringstream fields(stat.substr(paren + 2));
+    std::string state, ppid, pgrp, sid;
+    fields >> state >> ppid >> pgrp >> sid;
+    if (sid != session && pid != session) continue;
+    out += stat.substr(0, paren + 1) + " " + state + ":";
+    std::error_code ignored;
+    for (const auto& task : std::filesystem::directory_iterator(entry.path() / "task", ignored))
+      out += " " + task.path().filename().string() + "=" + read_file(task.path() / "wchan");
+    out += "\n";
+  }
+  return out;
+}
+
 TEST_CASE("cli tmux: the panel shows model, bars and score, and survives a resize", "[cli][tmux]") {
   TempDir dir;
   Tmux tmux(dir);
@@ -133,7 +157,11 @@ TEST_CASE("cli tmux: the panel shows model, bars and score, and survives a resiz
   CHECK(clean);
 
   // Some lines later, still intact.
-  REQUIRE(tmux.wait_for_screen([&](const std::string& s) { screen = s; return s.find("Position 2/2") != std::string::npos; }, 15s));
+  const bool later = tmux.wait_for_screen([&](const std::string& s) { screen = s; return s.find("Position 2/2") != std::string::npos; }, 15s);
+  // When the screen stops changing, where every process of the pane stands (what each thread waits
+  // in), and what the pane's process last wrote: the display, the pipeline or the terminal?
+  if (!later) UNSCOPED_INFO(pane_processes(tmux.run({"display", "-p", "-t", "main", "#{pane_pid}"})));
+  REQUIRE(later);
   CHECK(screen_problem(screen, 60) == "");
 
   REQUIRE(tmux.wait_for_screen([&](const std::string&) { return tmux.run({"display", "-p", "-t", "main", "#{pane_dead}"}) == "1\n"; }, 20s));
