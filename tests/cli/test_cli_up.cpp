@@ -182,7 +182,7 @@ TEST_CASE("cli up: random processes' lines all arrive, each once, in each proces
     std::map<std::string, std::vector<std::string>> expected;
     std::string procfile;
     for (int i = 0; i < processes; ++i) {
-      const std::string name = "p" + std::to_string(i) + std::string(static_cast<std::size_t>(i % 3), 'x');
+      const std::string name = std::string("p").append(std::to_string(i)).append(static_cast<std::size_t>(i % 3), 'x');
       const int count = std::uniform_int_distribution<int>(0, 400)(random);
       std::string text;
       for (int k = 1; k <= count; ++k) {

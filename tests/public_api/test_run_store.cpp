@@ -139,7 +139,7 @@ TEST_CASE("run store: threads recording into one store at once are all listed", 
   std::vector<std::thread> threads;
   for (int i = 0; i < 8; ++i)
     threads.emplace_back([&, i] {
-      logstream::Streamer s{logstream::ProcessSpec{{child_path(), "lines", "100"}}, {}, recorded_in(store, "t" + std::to_string(i))};
+      logstream::Streamer s{logstream::ProcessSpec{{child_path(), "lines", "100"}}, {}, recorded_in(store, std::string("t").append(std::to_string(i)))};
       s.start();
       s.wait_for_completion(30s);
     });
