@@ -109,7 +109,7 @@ void define_up(CLI::App& up, UpOptions& o) {
   up.add_option("--on-failure", o.on_failure, "When a process fails: continue (the others go on) or stop-all")
       ->type_name("continue|stop-all")
       ->transform(CLI::CheckedTransformer(std::map<std::string, UpOptions::OnFailure>{
-          {"continue", UpOptions::OnFailure::keep_going}, {"stop-all", UpOptions::OnFailure::stop_all}}));
+          {"continue", UpOptions::OnFailure::keep_going}, {"stop-all", UpOptions::OnFailure::stop_all}}).description(""));
   up.add_option("--stop-timeout", o.stop_timeout_seconds, "When stopping a process: SIGKILL its group if it still runs this long after SIGTERM")
       ->type_name("SECONDS")
       ->check(seconds_in(0, max_stop_timeout_seconds));
