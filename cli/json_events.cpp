@@ -3,6 +3,7 @@
 
 #include "format.hpp"
 #include "json/line_json.hpp"
+#include "json/metric_json.hpp"
 
 namespace logstream::cli {
 
@@ -16,20 +17,11 @@ Json line_json(const Line& line, std::chrono::steady_clock::time_point origin) {
                                           .wall_time = line.wall_time});
 }
 
-Json progress_json(const TrainingProgress& p) {
-  Json out{{"type", "progress"}};
-  out.update(progress_fields(p));
-  out["t"] = p.last_update ? seconds_between(p.start_time, *p.last_update) : 0.0;
-  return out;
-}
+Json progress_json(const TrainingProgress& p) { return json::progress_event_json(p); }
 
 Json metric_json(const MetricObservation& o, std::chrono::steady_clock::time_point origin,
                  std::chrono::steady_clock::time_point arrival) {
-  return Json{{"type", "metric"},
-              {"key", o.key},
-              {"value", json::number(o.value)},
-              {"seq", o.seq},
-              {"t", seconds_between(origin, arrival)}};
+  return json::metric_event_json(o.key, o.value, o.seq, seconds_between(origin, arrival));
 }
 
 Json exit_json(const RunSummary& s) {

@@ -56,7 +56,7 @@ public:
 
   void add(const StoredLine& line) {
     if (json_) {
-      out_ += to_json_line(stored_line_json(run_, line));
+      out_ += to_json_line(json::stored_line_json(run_, line));
     } else {
       out_ += line.text;
       if (!line.continued) out_ += '\n';

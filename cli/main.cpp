@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
     // attach reads its stop signals itself (they end the follow, not the process).
     if (const auto* attach = std::get_if<AttachOptions>(&invocation)) return attach_command(*attach);
     if (const auto* up = std::get_if<UpOptions>(&invocation)) return up_command(*up);
+    // serve waits for its stop signals itself (they end the serving, not the process).
+    if (const auto* serve = std::get_if<ServeOptions>(&invocation)) return serve_command(*serve);
     // The other commands have no child to pass a signal to: Ctrl-C and SIGTERM end them,
     // whatever they read.
     const InterruptibleScope interruptible;

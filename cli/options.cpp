@@ -174,6 +174,16 @@ void define_prune(CLI::App& prune, PruneOptions& o) {
                "A running run is never removed.");
 }
 
+void define_serve(CLI::App& serve, ServeOptions& o) {
+  serve.add_option("--listen", o.listen, "Where to listen (port 0: a free one)")->type_name("HOST:PORT")->capture_default_str();
+  serve.add_option("--allow-host", o.allowed_hosts, "A host name the browser may use besides the address (repeatable)")
+      ->type_name("NAME");
+  serve.add_option("--token", o.token, "The token requests need (off loopback; default: a generated one)")->type_name("TOKEN");
+  serve.add_flag("--allow-control", o.allow_control, "Allow stopping runs from the page (needs the token)");
+  serve.footer("Prints the dashboard's URL on stderr and serves until Ctrl-C or SIGTERM.\n"
+               "Off loopback a token is needed: open the printed URL once, the browser keeps it in a cookie.");
+}
+
 // A subcommand with options of its own: once parsed, they are the invocation.
 struct Subcommand {
   CLI::App* app;
@@ -212,6 +222,7 @@ Invocation parse_command_line(int argc, char** argv) {
       subcommand(app, "rm", "Remove finished runs from the store", define_rm),
       subcommand(app, "prune", "Remove old finished runs from the store", define_prune),
       subcommand(app, "up", "Start every process of a Procfile as runs of one group; show them together", define_up),
+      subcommand(app, "serve", "Serve the web dashboard of the recorded runs", define_serve),
   };
 
   try {

@@ -105,10 +105,18 @@ struct PruneOptions {
   std::optional<std::string> max_size;    ///< SIZE: 500M, 10G
 };
 
+/// `logstream serve`: the web dashboard of the store.
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8411";
+  std::vector<std::string> allowed_hosts;
+  std::string token;
+  bool allow_control = false;
+};
+
 /// The parse's outcome: a subcommand to run, or an exit status to return at once (help,
 /// version, usage errors; their text is already printed).
 using Invocation = std::variant<RunOptions, ReplayOptions, ListOptions, ShowOptions, LogsOptions, StopOptions, RemoveOptions,
-                                PruneOptions, AttachOptions, UpOptions, int>;
+                                PruneOptions, AttachOptions, UpOptions, ServeOptions, int>;
 
 /// --buffer's limit: the history costs about 100 bytes a line besides its text (the text
 /// itself is bounded by bytes, 8 MiB), so this keeps an empty-lines flood near 100 MB.

@@ -9,6 +9,7 @@
 #include "io/write_all.hpp"
 #include "json/metric_json.hpp"
 #include "json/run_json.hpp"
+#include "json/stored_run_json.hpp"
 #include "json_events.hpp"
 #include "messages.hpp"
 #include "store_access.hpp"
@@ -64,20 +65,6 @@ std::string show_text(const RunRecord& r, const std::vector<std::string>& events
   return fmt::to_string(out);
 }
 
-Json show_json(const RunRecord& r, const std::vector<std::string>& events, const std::vector<StoredLine>& lines) {
-  Json out = json::run_json(r, true);
-  Json event_list = Json::array();
-  for (const std::string& event : events) {
-    Json object = Json::parse(event, nullptr, false);
-    if (!object.is_discarded()) event_list.push_back(std::move(object));
-  }
-  out["events"] = std::move(event_list);
-  Json line_list = Json::array();
-  for (const StoredLine& line : lines) line_list.push_back(stored_line_json(r, line));
-  out["last_lines"] = std::move(line_list);
-  return out;
-}
-
 }  // namespace
 
 int show_command(const ShowOptions& o) {
@@ -86,7 +73,7 @@ int show_command(const ShowOptions& o) {
   const auto& [store, run] = std::get<FoundRun>(found);
   const auto events = store->events(run);
   const auto lines = tail_of(*store, run);
-  io::write_all(STDOUT_FILENO, o.json ? to_json_line(show_json(run, events, lines)) : show_text(run, events, lines));
+  io::write_all(STDOUT_FILENO, o.json ? to_json_line(json::run_detail_json(run, events, lines)) : show_text(run, events, lines));
   return 0;
 }
 

@@ -44,15 +44,6 @@ std::variant<FoundRun, int> open_and_find(const std::string& run) {
   return FoundRun{std::move(store), std::get<RunRecord>(std::move(found))};
 }
 
-json::Json stored_line_json(const RunRecord& run, const StoredLine& line) {
-  return json::line_json(json::LineFields{.seq = line.seq,
-                                          .is_stderr = line.is_stderr,
-                                          .text = line.text,
-                                          .continued = line.continued,
-                                          .seconds = std::chrono::duration<double>(line.wall_time - run.started_at).count(),
-                                          .wall_time = line.wall_time});
-}
-
 std::string describe_state(const RunRecord& run) {
   switch (run.state) {
     case RunState::failed:

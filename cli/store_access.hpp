@@ -11,6 +11,7 @@
 #include <logstream/run_store.hpp>
 
 #include "json/json.hpp"
+#include "json/stored_run_json.hpp"
 
 namespace logstream::cli {
 
@@ -36,8 +37,6 @@ struct FoundRun {
 };
 std::variant<FoundRun, int> open_and_find(const std::string& run);
 
-/// The line object of `run --json` for a stored line ("t": seconds since the run's start).
-json::Json stored_line_json(const RunRecord& run, const StoredLine& line);
 
 /// "exited", "failed (exit code 3)", "killed (SIGTERM)", "running", "lost".
 std::string describe_state(const RunRecord& run);

@@ -20,5 +20,8 @@ int stop_command(const StopOptions& options);
 int rm_command(const RemoveOptions& options);
 /// Exit 0; 2 for a DURATION or SIZE that does not parse; 125 store unusable.
 int prune_command(const PruneOptions& options);
+/// Serves until SIGINT or SIGTERM, then exit 0; 2 for a bad --listen; 125 when the store cannot
+/// be opened or the address cannot be listened on.
+int serve_command(const ServeOptions& options);
 
 }  // namespace logstream::cli

@@ -24,6 +24,7 @@
 #include <logstream/sinks/file_sink.hpp>
 #include <logstream/sinks/metrics_sink.hpp>
 #include <logstream/streamer.hpp>
+#include <logstream/web_server.hpp>
 
 namespace logstream {
 /// The library's version, "MAJOR.MINOR.PATCH".

@@ -3,6 +3,7 @@
 #include "extract/metrics_export.hpp"
 
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -176,6 +177,55 @@ void append_metrics_csv_row(std::string& out, std::string_view when, std::uint64
   out += ',';
   out.append(number, fmt::format_to_n(number, sizeof number, "{}", value).size);
   out += '\n';
+}
+
+namespace {
+
+// Splits off the next field of a row: a plain one up to its comma, a quoted one with its ""
+// escapes undone. False when the row is malformed.
+bool next_csv_field(std::string_view& row, std::string& field) {
+  field.clear();
+  if (!row.empty() && row.front() == '"') {
+    std::size_t i = 1;
+    for (;;) {
+      const auto quote = row.find('"', i);
+      if (quote == std::string_view::npos) return false;
+      field.append(row.substr(i, quote - i));
+      if (quote + 1 < row.size() && row[quote + 1] == '"') {
+        field += '"';
+        i = quote + 2;
+        continue;
+      }
+      row.remove_prefix(quote + 1);
+      break;
+    }
+    if (!row.empty() && row.front() != ',') return false;
+    if (!row.empty()) row.remove_prefix(1);
+    return true;
+  }
+  const auto comma = row.find(',');
+  field.assign(row.substr(0, comma));
+  row = comma == std::string_view::npos ? std::string_view{} : row.substr(comma + 1);
+  return true;
+}
+
+template <typename T>
+bool parse_number(const std::string& text, T& out) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc{} && end == text.data() + text.size() && !text.empty();
+}
+
+}  // namespace
+
+std::optional<MetricsCsvRow> parse_metrics_csv_row(std::string_view row) {
+  MetricsCsvRow out;
+  std::string elapsed, seq, value;
+  if (!next_csv_field(row, out.time) || !next_csv_field(row, elapsed) || !next_csv_field(row, seq) ||
+      !next_csv_field(row, out.key) || !next_csv_field(row, value) || !row.empty())
+    return std::nullopt;
+  if (!parse_number(elapsed, out.elapsed_s) || !parse_number(seq, out.seq) || !parse_number(value, out.value))
+    return std::nullopt;  // the header, or a row cut short
+  return out;
 }
 
 void append_metrics_csv_rows(std::string& out, const LineBatch& batch, std::chrono::steady_clock::time_point start) {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,17 @@ void append_metrics_csv_row(std::string& out, std::string_view when, std::uint64
 /// The rows of a batch's metric observations (the hot path of the streamed CSV files): the
 /// batch's time is formatted once; `elapsed_s` counts from `start`.
 void append_metrics_csv_rows(std::string& out, const LineBatch& batch, std::chrono::steady_clock::time_point start);
+
+/// A row read back (the store's metrics.csv, read by the web server).
+struct MetricsCsvRow {
+  std::string time;  ///< ISO-8601 UTC, as written
+  double elapsed_s = 0;
+  std::uint64_t seq = 0;
+  std::string key;
+  double value = 0;
+};
+/// One row without its newline; empty for the header or a malformed row.
+std::optional<MetricsCsvRow> parse_metrics_csv_row(std::string_view row);
 
 /// Write via `<path>.tmp` and rename. Throw std::system_error naming `path` and the OS error.
 void write_metrics_csv(const MetricsSnapshot& snapshot, const std::filesystem::path& path);

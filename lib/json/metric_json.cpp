@@ -24,4 +24,8 @@ MetricSummary metric_summary_from(const Json& j) {
   return m;
 }
 
+Json metric_event_json(std::string_view key, double value, std::uint64_t seq, double seconds) {
+  return Json{{"type", "metric"}, {"key", key}, {"value", number(value)}, {"seq", seq}, {"t", seconds}};
+}
+
 }  // namespace logstream::json

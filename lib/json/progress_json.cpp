@@ -56,4 +56,11 @@ TrainingProgress progress_from(const Json& j) {
   return p;
 }
 
+Json progress_event_json(const TrainingProgress& p) {
+  Json out{{"type", "progress"}};
+  out.update(progress_fields(p));
+  out["t"] = p.last_update ? std::chrono::duration<double>(*p.last_update - p.start_time).count() : 0.0;
+  return out;
+}
+
 }  // namespace logstream::json

@@ -79,83 +79,121 @@ void LineIndexWriter::flush() {
 LineCursor::LineCursor(std::filesystem::path log, std::filesystem::path index, std::optional<std::size_t> last)
     : log_path_(std::move(log)), index_path_(std::move(index)), last_(last) {}
 
+LineCursor::LineCursor(std::filesystem::path log, std::filesystem::path index, Start start)
+    : log_path_(std::move(log)), index_path_(std::move(index)), last_(start.last), from_seq_(start.from_seq),
+      before_seq_(start.before_seq) {}
+
 LineCursor::~LineCursor() {
   if (log_fd_ >= 0) ::close(log_fd_);
   if (index_fd_ >= 0) ::close(index_fd_);
 }
 
-void LineCursor::read(const std::function<void(StoredLine&&)>& out, bool final) {
+std::size_t LineCursor::read(const std::function<void(StoredLine&&)>& out, bool final, std::size_t max_lines) {
   if (log_fd_ < 0) {
     log_fd_ = ::open(log_path_.c_str(), O_RDONLY | O_CLOEXEC);
     if (log_fd_ < 0) {
-      if (errno == ENOENT && !final) return;  // not written yet
+      if (errno == ENOENT && !final) return 0;  // not written yet
       throw os_error(errno, "cannot read", log_path_);
     }
     index_fd_ = ::open(index_path_.c_str(), O_RDONLY | O_CLOEXEC);
   }
-  if (index_fd_ < 0) {
-    read_split(out, final);
-  } else {
-    read_indexed(out, final);
+  return index_fd_ < 0 ? read_split(out, final, max_lines) : read_indexed(out, final, max_lines);
+}
+
+// Records are in seq order: the first whose seq is at least `seq`, by bisection.
+std::uint64_t LineCursor::first_record_from(std::uint64_t records, std::uint64_t seq) const {
+  std::uint64_t low = 0;
+  std::uint64_t high = records;
+  while (low < high) {
+    const std::uint64_t mid = low + (high - low) / 2;
+    LineIndexRecord record;
+    const std::string raw = read_range(index_fd_, mid * sizeof record, sizeof record, index_path_);
+    if (raw.size() < sizeof record) return mid;
+    std::memcpy(&record, raw.data(), sizeof record);
+    if ((record.seq_flags >> 2) < seq) low = mid + 1;
+    else high = mid;
   }
+  return low;
 }
 
 // A raw log (or one of a run without an index): lines are its text split at '\n'.
-void LineCursor::read_split(const std::function<void(StoredLine&&)>& out, bool final) {
+std::size_t LineCursor::read_split(const std::function<void(StoredLine&&)>& out, bool final, std::size_t max_lines) {
   const std::uint64_t size = file_size(log_fd_, log_path_);
   const std::string text = read_range(log_fd_, next_byte_, size > next_byte_ ? size - next_byte_ : 0, log_path_);
+  // The first read keeps every line, to know which are the last N; later ones stop at the budget.
+  const std::size_t budget = positioned_ ? max_lines : std::numeric_limits<std::size_t>::max();
   std::vector<StoredLine> lines;
   std::size_t start = 0;
-  while (start < text.size()) {
+  while (start < text.size() && lines.size() < budget) {
     const auto nl = text.find('\n', start);
     if (nl == std::string::npos && !final) break;
     const auto end = nl == std::string::npos ? text.size() : nl;
-    lines.push_back(StoredLine{.seq = next_seq_++, .text = text.substr(start, end - start)});
+    const std::uint64_t seq = next_seq_++;
+    if (seq >= from_seq_ && (before_seq_ == 0 || seq < before_seq_)) lines.push_back(StoredLine{.seq = seq, .text = text.substr(start, end - start)});
     start = nl == std::string::npos ? text.size() : nl + 1;
   }
-  next_byte_ += start;
   if (!positioned_ && last_ && lines.size() > *last_) lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(*last_));
+  if (!positioned_ && lines.size() > max_lines) {
+    // Hand out the first max_lines; the next read starts at the line after them.
+    next_seq_ = lines[max_lines].seq;
+    from_seq_ = next_seq_;
+    start = 0;
+    for (std::uint64_t seq = 1; seq < next_seq_; ++seq) start = text.find('\n', start) + 1;
+    lines.resize(max_lines);
+  }
+  next_byte_ += start;
   positioned_ = true;
   for (StoredLine& line : lines) out(std::move(line));
+  return lines.size();
 }
 
-void LineCursor::read_indexed(const std::function<void(StoredLine&&)>& out, bool final) {
+std::size_t LineCursor::read_indexed(const std::function<void(StoredLine&&)>& out, bool final, std::size_t max_lines) {
   const std::uint64_t records = file_size(index_fd_, index_path_) / sizeof(LineIndexRecord);
   if (!positioned_) {
-    next_record_ = last_ ? records - std::min<std::uint64_t>(records, *last_) : 0;
+    const std::uint64_t end = before_seq_ > 0 ? first_record_from(records, before_seq_) : records;
+    next_record_ = last_ ? end - std::min<std::uint64_t>(end, *last_) : 0;
+    if (from_seq_ > 0) next_record_ = std::max(next_record_, first_record_from(records, from_seq_));
+    if (before_seq_ > 0) stop_record_ = end;
     positioned_ = true;
   }
+  const std::uint64_t available = std::min(records, stop_record_);
+  std::size_t handed = 0;
   // A chunk of records at a time, with the log bytes they cover: memory stays bounded however
   // long the run.
   constexpr std::uint64_t chunk = 4096;
   std::vector<LineIndexRecord> batch;
-  while (next_record_ < records) {
-    const std::uint64_t n = std::min(chunk + 1, records - next_record_);  // one more: where the last line ends
+  while (next_record_ < available && handed < max_lines) {
+    const std::uint64_t want = std::min<std::uint64_t>({chunk, max_lines - handed, available - next_record_});
+    const std::uint64_t n = std::min(want + 1, records - next_record_);  // one more: where the last line ends
     const std::string raw = read_range(index_fd_, next_record_ * sizeof(LineIndexRecord), n * sizeof(LineIndexRecord), index_path_);
     batch.resize(raw.size() / sizeof(LineIndexRecord));
     std::memcpy(batch.data(), raw.data(), batch.size() * sizeof(LineIndexRecord));
-    if (batch.empty()) return;
+    if (batch.empty()) return handed;
     const std::uint64_t log_size = file_size(log_fd_, log_path_);
     const std::uint64_t from = std::min(batch.front().offset, log_size);
-    const std::uint64_t to = batch.size() > chunk ? std::min(batch[chunk].offset, log_size) : log_size;
+    const std::size_t lines = static_cast<std::size_t>(std::min<std::uint64_t>(batch.size(), want));
+    const std::uint64_t to = batch.size() > lines ? std::min(batch[lines].offset, log_size) : log_size;
     const std::string text = read_range(log_fd_, from, to - from, log_path_);
     const std::uint64_t text_end = from + text.size();
-    const std::size_t lines = std::min<std::size_t>(batch.size(), chunk);
     for (std::size_t i = 0; i < lines; ++i) {
       const LineIndexRecord& r = batch[i];
-      if (r.offset > text_end) return;  // the log has not caught up with the index yet
+      if (r.offset > text_end) return handed;  // the log has not caught up with the index yet
+      if ((r.seq_flags >> 2) < from_seq_) {  // written after a start past the end of the index
+        ++next_record_;
+        continue;
+      }
       const bool continued = (r.seq_flags & LineIndexRecord::continued_flag) != 0;
       // The line's end: where the next one starts (the index may run ahead of the log: then
       // wait), else its newline, else, at the end of the run, the end of the log.
       std::uint64_t end = 0;
       if (i + 1 < batch.size()) {
         end = batch[i + 1].offset;
-        if (end > text_end) return;
+        if (end > text_end) return handed;
       } else {
         const auto nl = continued ? std::string::npos : text.find('\n', r.offset - from);
         if (nl != std::string::npos) end = from + nl + 1;
         else if (final) end = text_end;
-        else return;
+        else return handed;
       }
       std::uint64_t text_stop = end;
       if (!continued && text_stop > r.offset && text[text_stop - 1 - from] == '\n') --text_stop;
@@ -166,8 +204,10 @@ void LineCursor::read_indexed(const std::function<void(StoredLine&&)>& out, bool
                          std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(r.wall_ns))),
                      .text = text.substr(r.offset - from, text_stop - r.offset)});
       ++next_record_;
+      ++handed;
     }
   }
+  return handed;
 }
 
 void for_each_line(const std::filesystem::path& log, const std::filesystem::path& index,

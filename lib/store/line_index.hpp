@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,22 +54,38 @@ private:
 /// since the last one, oldest first. Not thread-safe. Throws StoreError when a file cannot be read.
 class LineCursor {
 public:
+  /// Where the first read() begins: the last N lines there are then (all when empty), or the
+  /// first line whose seq is at least `from_seq` (a client resuming after the seq it had).
+  /// With `before_seq`, the last N lines before that seq (the page before one a client has).
+  struct Start {
+    std::optional<std::size_t> last;
+    std::uint64_t from_seq = 0;
+    std::uint64_t before_seq = 0;
+  };
+
   /// `last`: start with the last N lines there are at the first read (all when empty).
   LineCursor(std::filesystem::path log, std::filesystem::path index, std::optional<std::size_t> last = std::nullopt);
+  LineCursor(std::filesystem::path log, std::filesystem::path index, Start start);
   ~LineCursor();
   LineCursor(const LineCursor&) = delete;
   LineCursor& operator=(const LineCursor&) = delete;
 
-  /// `final`: the run ended, so a last line without its end is handed out too.
-  void read(const std::function<void(StoredLine&&)>& out, bool final);
+  /// `final`: the run ended, so a last line without its end is handed out too. At most
+  /// `max_lines` lines (the rest at the next read); returns how many were handed out.
+  std::size_t read(const std::function<void(StoredLine&&)>& out, bool final,
+                   std::size_t max_lines = std::numeric_limits<std::size_t>::max());
 
 private:
-  void read_indexed(const std::function<void(StoredLine&&)>& out, bool final);
-  void read_split(const std::function<void(StoredLine&&)>& out, bool final);
+  std::size_t read_indexed(const std::function<void(StoredLine&&)>& out, bool final, std::size_t max_lines);
+  std::size_t read_split(const std::function<void(StoredLine&&)>& out, bool final, std::size_t max_lines);
+  std::uint64_t first_record_from(std::uint64_t records, std::uint64_t seq) const;
 
   std::filesystem::path log_path_;
   std::filesystem::path index_path_;
   std::optional<std::size_t> last_;
+  std::uint64_t from_seq_ = 0;
+  std::uint64_t before_seq_ = 0;
+  std::uint64_t stop_record_ = std::numeric_limits<std::uint64_t>::max();  // with before_seq
   int log_fd_ = -1;
   int index_fd_ = -1;  // none: a raw log, split at '\n'
   bool positioned_ = false;

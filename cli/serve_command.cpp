@@ -1,0 +1,48 @@
+// `logstream serve` (see store_commands.hpp): the store's web dashboard until a stop signal.
+#include <signal.h>
+
+#include <stdexcept>
+
+#include <logstream/runtime.hpp>
+#include <logstream/web_server.hpp>
+
+#include "exit_status.hpp"
+#include "messages.hpp"
+#include "options.hpp"
+#include "store_access.hpp"
+#include "store_commands.hpp"
+
+namespace logstream::cli {
+
+int serve_command(const ServeOptions& o) {
+  const auto store = open_store();
+  if (!store) return internal_failure_status;
+  // The server lives on the loop thread: no worker is needed.
+  Runtime runtime(RuntimeOptions{.worker_threads = 0});
+  std::unique_ptr<WebServer> server;
+  try {
+    server = std::make_unique<WebServer>(runtime, *store,
+                                         WebServerOptions{.listen = o.listen,
+                                                          .allowed_hosts = o.allowed_hosts,
+                                                          .token = o.token,
+                                                          .allow_control = o.allow_control});
+  } catch (const std::invalid_argument& e) {
+    say(std::string("--listen: ") + e.what());
+    return usage_status;
+  } catch (const CodedError& e) {
+    say(e.what());
+    return internal_failure_status;
+  }
+  say("dashboard at " + server->url());
+  // block_handled_signals() blocked these in every thread: they wait here, nowhere else.
+  sigset_t stop;
+  sigemptyset(&stop);
+  for (int signo : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop, signo);
+  int signo = 0;
+  while (sigwait(&stop, &signo) != 0) {
+  }
+  server.reset();
+  return 0;
+}
+
+}  // namespace logstream::cli

@@ -1,0 +1,53 @@
+#include "json/stored_run_json.hpp"
+
+#include "json/line_json.hpp"
+#include "json/run_json.hpp"
+
+namespace logstream::json {
+
+namespace {
+
+LineFields stored_line_fields(const RunRecord& run, const StoredLine& line) {
+  return LineFields{.seq = line.seq,
+                    .is_stderr = line.is_stderr,
+                    .text = line.text,
+                    .continued = line.continued,
+                    .seconds = std::chrono::duration<double>(line.wall_time - run.started_at).count(),
+                    .wall_time = line.wall_time};
+}
+
+}  // namespace
+
+Json stored_line_json(const RunRecord& run, const StoredLine& line) { return line_json(stored_line_fields(run, line)); }
+
+void append_stored_line_json(std::string& out, const RunRecord& run, const StoredLine& line) {
+  append_line_json(out, stored_line_fields(run, line));
+}
+
+Json stored_exit_json(const RunRecord& run) {
+  return Json{{"type", "exit"},
+              {"state", to_string(run.state)},
+              {"exit_code", optional(run.exit_code)},
+              {"signal", optional(run.signal)},
+              {"lines", run.lines},
+              {"stdout_lines", run.stdout_lines},
+              {"stderr_lines", run.stderr_lines},
+              {"duration_s", run.duration().count()},
+              {"error", run.error.empty() ? Json(nullptr) : Json(run.error)}};
+}
+
+Json run_detail_json(const RunRecord& run, const std::vector<std::string>& events, const std::vector<StoredLine>& last_lines) {
+  Json out = run_json(run, true);
+  Json event_list = Json::array();
+  for (const std::string& event : events) {
+    Json object = Json::parse(event, nullptr, false);
+    if (!object.is_discarded()) event_list.push_back(std::move(object));
+  }
+  out["events"] = std::move(event_list);
+  Json line_list = Json::array();
+  for (const StoredLine& line : last_lines) line_list.push_back(stored_line_json(run, line));
+  out["last_lines"] = std::move(line_list);
+  return out;
+}
+
+}  // namespace logstream::json

@@ -1,0 +1,60 @@
+// RunApi: the JSON answers of /api/runs/... for the runs of one store (README "Web dashboard"
+// documents them). The objects are those of the command's --json: run objects as in
+// `ls --json`, `show --json`, line objects as in `run --json`. Loop thread; each answer reads
+// a bounded amount of the store.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <variant>
+
+#include <logstream/run_store.hpp>
+
+#include "web/connection.hpp"
+#include "web/http_request.hpp"
+#include "web/http_response.hpp"
+#include "web/run_event_stream.hpp"
+
+namespace logstream::web {
+
+/// What a route answers: a whole response, or a head and a body streamed after it.
+struct StreamedResponse {
+  std::string head;
+  std::unique_ptr<ResponseStream> body;
+};
+using Answer = std::variant<HttpResponse, StreamedResponse>;
+
+class RunApi {
+public:
+  RunApi(const RunStore& store, EventStreamOptions events);
+
+  /// Any request under /api/ (method already known to be GET or HEAD).
+  Answer get(const HttpRequest& request) const;
+
+  static constexpr std::size_t default_line_limit = 1000;
+  static constexpr std::size_t max_line_limit = 10'000;
+  static constexpr std::size_t default_points = 1000;
+  static constexpr std::size_t max_points = 100'000;
+
+private:
+  HttpResponse runs(const HttpRequest& request) const;
+  HttpResponse run(const RunRecord& run) const;
+  HttpResponse lines(const RunRecord& run, const HttpRequest& request) const;
+  HttpResponse metrics(const RunRecord& run, const HttpRequest& request) const;
+  Answer log(const RunRecord& run) const;
+  Answer events(const RunRecord& run, const HttpRequest& request) const;
+  /// The run an {id} names (an id, a unique prefix, a name), or the error answer.
+  std::variant<RunRecord, HttpResponse> lookup(std::string_view id) const;
+
+  const RunStore& store_;
+  EventStreamOptions events_;
+};
+
+/// A non-negative integer query parameter: empty when absent; nullopt-with-error when invalid.
+struct ParamError {
+  std::string message;
+};
+std::variant<std::optional<std::uint64_t>, ParamError> unsigned_param(const HttpRequest& request, std::string_view name);
+
+}  // namespace logstream::web

@@ -1,0 +1,140 @@
+// `logstream serve` as a user runs it: it prints the dashboard's URL, serves the store's runs
+// (the same objects as `ls --json` and `show --json`), follows a live run recorded by another
+// `logstream run` with its memory bounded while a client stalls, and ends on SIGTERM with 0.
+// Bad addresses get a clear error and their exit status.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_support.hpp"
+#include "http_client.hpp"
+
+using namespace logstream::test;
+using namespace std::chrono_literals;
+using Json = nlohmann::json;
+
+namespace {
+
+struct Served {
+  TempDir dir;
+  CliOptions options() const { return CliOptions{.env = {{"LOGSTREAM_HOME", (dir / "home").string()}}, .cwd = dir.path()}; }
+};
+
+// The port of "logstream: dashboard at http://127.0.0.1:PORT/".
+std::uint16_t announced_port(CliProcess& serve) {
+  REQUIRE(serve.err_contains("dashboard at http://127.0.0.1:", 30s));
+  REQUIRE(serve.read_until([&] { return serve.err().find("/\n", serve.err().find("dashboard at")) != std::string::npos; }, 30s));
+  const std::string& err = serve.err();
+  const auto at = err.find("dashboard at http://127.0.0.1:") + std::string("dashboard at http://127.0.0.1:").size();
+  return static_cast<std::uint16_t>(std::stoi(err.substr(at)));
+}
+
+long vm_rss_kib(pid_t pid) {
+  const std::string status = read_file("/proc/" + std::to_string(pid) + "/status");
+  const auto at = status.find("VmRSS:");
+  return at == std::string::npos ? 0 : std::stol(status.substr(at + 6));
+}
+
+}  // namespace
+
+TEST_CASE("cli serve: the API lists what ls --json lists and shows what show --json shows; SIGTERM ends it with 0", "[cli][web]") {
+  Served s;
+  REQUIRE(run_cli(run_args({"--plain", "--quiet", "--name", "first"}, {"train", "2", "2", "0"}), s.options()).status == 0);
+  REQUIRE(run_cli(run_args({"--plain", "--quiet"}, {"exit", "4"}), s.options()).status == 4);
+  CliProcess serve({"serve", "--listen", "127.0.0.1:0"}, s.options());
+  const std::uint16_t port = announced_port(serve);
+  HttpClient client(port);
+  const Json ls = Json::parse(run_cli({"ls", "--json"}, s.options()).out);
+  const Json api = Json::parse(client.get("/api/runs").body);
+  CHECK(api == ls);
+  const Json show = Json::parse(run_cli({"show", "--json", "first"}, s.options()).out);
+  Json detail = Json::parse(client.get("/api/runs/first").body);
+  // duration_s of a finished run is fixed; everything else must be equal.
+  CHECK(detail == show);
+  ::kill(serve.pid(), SIGTERM);
+  CHECK(serve.finish(30s) == 0);
+}
+
+TEST_CASE("cli serve: a live run of another process streams whole while a stalled client leaves the server's memory bounded",
+          "[cli][web]") {
+  Served s;
+  CliProcess serve({"serve", "--listen", "127.0.0.1:0"}, s.options());
+  const std::uint16_t port = announced_port(serve);
+  const long rss_before = vm_rss_kib(serve.pid());
+  // 3,000,000 lines of 100 bytes: far more than any buffer between the run and the client.
+  CliOptions quiet_stdout = s.options();
+  quiet_stdout.stdout_file = "/dev/null";  // the test reads the run through the server only
+  CliProcess run(run_args({"--plain", "--name", "flood"}, {"lines", "3000000", "100"}), quiet_stdout);
+  // "running X as run ID; log file ..." on stderr, once the run is in the store.
+  REQUIRE(run.err_contains("; log file ", 30s));
+  const std::string marker = " as run ";
+  const auto at = run.err().find(marker);
+  REQUIRE(at != std::string::npos);
+  const std::string id = run.err().substr(at + marker.size(), run.err().find(';', at) - at - marker.size());
+  REQUIRE(!id.empty());
+  HttpClient stalled(port);
+  int small = 4096;
+  ::setsockopt(stalled.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  stalled.send_request("GET", "/api/runs/" + id + "/events");
+  HttpClient follower(port);
+  follower.send_request("GET", "/api/runs/" + id + "/events");
+  REQUIRE(follower.read_head(30s).status == 200);
+  std::uint64_t next = 1;
+  long rss_peak = 0;
+  for (;;) {
+    const auto event = follower.next_event(60s);
+    REQUIRE(event);
+    if (event->event == "exit") {
+      CHECK(Json::parse(event->data)["state"] == "exited");
+      break;
+    }
+    if (event->event != "line") continue;
+    for (const std::uint64_t seq : line_seqs(event->data)) {
+      REQUIRE(seq == next);
+      ++next;
+    }
+    rss_peak = std::max(rss_peak, vm_rss_kib(serve.pid()));
+  }
+  CHECK(next == 3000001);
+  CHECK(run.finish(60s) == 0);
+  INFO("serve's RSS " << rss_before << " KiB before, " << rss_peak << " KiB at most while streaming");
+  CHECK(rss_peak - rss_before < 64 * 1024);
+  ::kill(serve.pid(), SIGINT);
+  CHECK(serve.finish(30s) == 0);
+}
+
+TEST_CASE("cli serve: a malformed --listen is a usage error, an address in use is said", "[cli][web]") {
+  Served s;
+  const CliResult bad = run_cli({"serve", "--listen", "nonsense"}, s.options());
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("--listen: 'nonsense' is not HOST:PORT") != std::string::npos);
+  const CliResult port = run_cli({"serve", "--listen", "127.0.0.1:99999"}, s.options());
+  CHECK(port.status == 2);
+  CHECK(port.err.find("port must be a number from 0 to 65535") != std::string::npos);
+  CHECK(run_cli({"serve", "--listen", "example.com:80"}, s.options()).status == 125);
+
+  CliProcess first({"serve", "--listen", "127.0.0.1:0"}, s.options());
+  const std::uint16_t used = announced_port(first);
+  const CliResult second = run_cli({"serve", "--listen", "127.0.0.1:" + std::to_string(used)}, s.options());
+  CHECK(second.status == 125);
+  CHECK(second.err.find("cannot listen on 127.0.0.1:" + std::to_string(used)) != std::string::npos);
+  CHECK(second.err.find("address already in use") != std::string::npos);
+  ::kill(first.pid(), SIGTERM);
+  CHECK(first.finish(30s) == 0);
+}
+
+TEST_CASE("cli serve: off loopback the printed URL carries the token that is needed", "[cli][web]") {
+  Served s;
+  CliProcess serve({"serve", "--listen", "0.0.0.0:0", "--token", "tok-123"}, s.options());
+  REQUIRE(serve.err_contains("?token=tok-123", 30s));
+  const std::string& err = serve.err();
+  const auto at = err.find("dashboard at http://127.0.0.1:") + std::string("dashboard at http://127.0.0.1:").size();
+  const auto port = static_cast<std::uint16_t>(std::stoi(err.substr(at)));
+  HttpClient client(port);
+  CHECK(client.get("/api/runs").status == 401);
+  CHECK(client.get("/api/runs?token=tok-123").status == 200);
+  ::kill(serve.pid(), SIGTERM);
+  CHECK(serve.finish(30s) == 0);
+}
