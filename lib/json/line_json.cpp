@@ -56,7 +56,14 @@ void append_line_json(std::string& out, const LineFields& line) {
     out += "null";  // as the JSON library writes a NaN
   }
   out += R"(,"ts":")";
-  out += text::format_iso8601_utc(line.wall_time);
+  // The lines of one read share their time: formatted once per time, not once per line.
+  thread_local std::chrono::system_clock::time_point last_time{};
+  thread_local std::string last_text = text::format_iso8601_utc(last_time);
+  if (line.wall_time != last_time) {
+    last_time = line.wall_time;
+    last_text = text::format_iso8601_utc(last_time);
+  }
+  out += last_text;
   out += "\"}";
 }
 

@@ -38,7 +38,12 @@ public:
     std::promise<void> closed;
     runtime_.post([&] { server_->close([&] { closed.set_value(); }); });
     closed.get_future().get();
-    runtime_.post([this] { server_.reset(); });
+    std::promise<void> freed;  // on the loop thread, where it lived
+    runtime_.post([&] {
+      server_.reset();
+      freed.set_value();
+    });
+    freed.get_future().get();
   }
   std::uint16_t port() const { return port_; }
 
