@@ -88,7 +88,8 @@ LineCursor::~LineCursor() {
   if (index_fd_ >= 0) ::close(index_fd_);
 }
 
-std::size_t LineCursor::read(const std::function<void(StoredLine&&)>& out, bool final, std::size_t max_lines) {
+std::size_t LineCursor::read(const std::function<void(StoredLine&&)>& out, bool final, std::size_t max_lines,
+                             std::size_t max_bytes) {
   if (log_fd_ < 0) {
     log_fd_ = ::open(log_path_.c_str(), O_RDONLY | O_CLOEXEC);
     if (log_fd_ < 0) {
@@ -97,7 +98,7 @@ std::size_t LineCursor::read(const std::function<void(StoredLine&&)>& out, bool 
     }
     index_fd_ = ::open(index_path_.c_str(), O_RDONLY | O_CLOEXEC);
   }
-  return index_fd_ < 0 ? read_split(out, final, max_lines) : read_indexed(out, final, max_lines);
+  return index_fd_ < 0 ? read_split(out, final, max_lines) : read_indexed(out, final, max_lines, max_bytes);
 }
 
 // Records are in seq order: the first whose seq is at least `seq`, by bisection.
@@ -147,7 +148,8 @@ std::size_t LineCursor::read_split(const std::function<void(StoredLine&&)>& out,
   return lines.size();
 }
 
-std::size_t LineCursor::read_indexed(const std::function<void(StoredLine&&)>& out, bool final, std::size_t max_lines) {
+std::size_t LineCursor::read_indexed(const std::function<void(StoredLine&&)>& out, bool final, std::size_t max_lines,
+                                     std::size_t max_bytes) {
   const std::uint64_t records = file_size(index_fd_, index_path_) / sizeof(LineIndexRecord);
   if (!positioned_) {
     const std::uint64_t end = before_seq_ > 0 ? first_record_from(records, before_seq_) : records;
@@ -161,8 +163,12 @@ std::size_t LineCursor::read_indexed(const std::function<void(StoredLine&&)>& ou
   // A chunk of records at a time, with the log bytes they cover: memory stays bounded however
   // long the run.
   constexpr std::uint64_t chunk = 4096;
+  constexpr std::uint64_t text_chunk = 4 << 20;
+  // The last indexed line's end is its newline: looked for this far (beyond a line's limit).
+  constexpr std::uint64_t max_tail_bytes = 16 << 20;
+  std::size_t bytes = 0;
   std::vector<LineIndexRecord> batch;
-  while (next_record_ < available && handed < max_lines) {
+  while (next_record_ < available && handed < max_lines && bytes < max_bytes) {
     const std::uint64_t want = std::min<std::uint64_t>({chunk, max_lines - handed, available - next_record_});
     const std::uint64_t n = std::min(want + 1, records - next_record_);  // one more: where the last line ends
     const std::string raw = read_range(index_fd_, next_record_ * sizeof(LineIndexRecord), n * sizeof(LineIndexRecord), index_path_);
@@ -171,8 +177,14 @@ std::size_t LineCursor::read_indexed(const std::function<void(StoredLine&&)>& ou
     if (batch.empty()) return handed;
     const std::uint64_t log_size = file_size(log_fd_, log_path_);
     const std::uint64_t from = std::min(batch.front().offset, log_size);
-    const std::size_t lines = static_cast<std::size_t>(std::min<std::uint64_t>(batch.size(), want));
-    const std::uint64_t to = batch.size() > lines ? std::min(batch[lines].offset, log_size) : log_size;
+    // Long lines: fewer of them per chunk, so that a chunk's text stays near text_chunk bytes
+    // (beyond it, one line: at most the framing limit).
+    std::size_t lines = static_cast<std::size_t>(std::min<std::uint64_t>(batch.size(), want));
+    std::size_t fit = 1;
+    while (fit < lines && batch[fit].offset - batch.front().offset <= text_chunk) ++fit;
+    lines = fit;
+    const std::uint64_t to = batch.size() > lines ? std::min(batch[lines].offset, log_size)
+                                                  : std::min(log_size, batch[lines - 1].offset + max_tail_bytes);
     const std::string text = read_range(log_fd_, from, to - from, log_path_);
     const std::uint64_t text_end = from + text.size();
     for (std::size_t i = 0; i < lines; ++i) {
@@ -182,6 +194,7 @@ std::size_t LineCursor::read_indexed(const std::function<void(StoredLine&&)>& ou
         ++next_record_;
         continue;
       }
+      if (handed > 0 && bytes >= max_bytes) return handed;
       const bool continued = (r.seq_flags & LineIndexRecord::continued_flag) != 0;
       // The line's end: where the next one starts (the index may run ahead of the log: then
       // wait), else its newline, else, at the end of the run, the end of the log.
@@ -205,6 +218,7 @@ std::size_t LineCursor::read_indexed(const std::function<void(StoredLine&&)>& ou
                      .text = text.substr(r.offset - from, text_stop - r.offset)});
       ++next_record_;
       ++handed;
+      bytes += text_stop - r.offset;
     }
   }
   return handed;

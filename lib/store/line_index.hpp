@@ -71,12 +71,16 @@ public:
   LineCursor& operator=(const LineCursor&) = delete;
 
   /// `final`: the run ended, so a last line without its end is handed out too. At most
-  /// `max_lines` lines (the rest at the next read); returns how many were handed out.
+  /// `max_lines` lines, and (with an index) no line more once `max_bytes` of text were handed
+  /// out; the rest comes at the next read. Returns how many lines were handed out. Memory stays
+  /// near 4 MiB of text plus one line, however long the lines.
   std::size_t read(const std::function<void(StoredLine&&)>& out, bool final,
-                   std::size_t max_lines = std::numeric_limits<std::size_t>::max());
+                   std::size_t max_lines = std::numeric_limits<std::size_t>::max(),
+                   std::size_t max_bytes = std::numeric_limits<std::size_t>::max());
 
 private:
-  std::size_t read_indexed(const std::function<void(StoredLine&&)>& out, bool final, std::size_t max_lines);
+  std::size_t read_indexed(const std::function<void(StoredLine&&)>& out, bool final, std::size_t max_lines,
+                           std::size_t max_bytes);
   std::size_t read_split(const std::function<void(StoredLine&&)>& out, bool final, std::size_t max_lines);
   std::uint64_t first_record_from(std::uint64_t records, std::uint64_t seq) const;
 

@@ -87,15 +87,19 @@ void Connection::on_read(ssize_t nread, const uv_buf_t* buf) {
 // One request at a time: the handler answers it (respond() or stream()) before the next is
 // parsed, so answers go out in the order of the requests.
 void Connection::parse_buffered() {
-  while (!handling_ && !closing_ && !stream_) {
+  parsing_ = true;
+  // A client that pipelines and reads no answers: parsing waits until they were taken.
+  while (!handling_ && !closing_ && !stream_ && queued_bytes_ <= high_water_bytes) {
     std::size_t consumed = 0;
     const RequestParser::Status status = parser_.feed(buffered_, consumed);
     if (status == RequestParser::Status::error) {
+      parsing_ = false;
       fail_request(parser_.error_status(), parser_.error_reason());
       return;
     }
     if (status == RequestParser::Status::incomplete) {
       buffered_.clear();  // llhttp copied out what it needs
+      parsing_ = false;
       arm_timer();
       return;
     }
@@ -105,8 +109,9 @@ void Connection::parse_buffered() {
     close_when_written_ = !request.keep_alive;
     uv_timer_stop(timer_.get());
     handler_.on_request(*this, std::move(request));
-    if (handling_) return;  // the handler answers later
+    if (handling_) break;  // the handler answers later
   }
+  parsing_ = false;
 }
 
 void Connection::respond(const HttpResponse& response, bool head_only, bool close_after) {
@@ -119,7 +124,9 @@ void Connection::respond(const HttpResponse& response, bool head_only, bool clos
     return;
   }
   if (queued_bytes_ > high_water_bytes) stop_reading();
-  if (!buffered_.empty()) parse_buffered();
+  // Answered from within parse_buffered(), its loop goes on to the next pipelined request;
+  // answered later, the next one is parsed here.
+  if (!parsing_ && !buffered_.empty()) parse_buffered();
   arm_timer();
 }
 
@@ -169,6 +176,7 @@ void Connection::on_written(std::size_t bytes, int status) {
     stream_->on_drained(*this);
   } else if (!close_when_written_) {
     start_reading();
+    if (!parsing_ && !handling_ && !buffered_.empty()) parse_buffered();
   }
 }
 

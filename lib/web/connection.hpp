@@ -112,6 +112,7 @@ private:
   std::string peer_;
   std::size_t queued_bytes_ = 0;
   bool handling_ = false;  // a request is with the handler or its answer is being written
+  bool parsing_ = false;   // within parse_buffered(): answers do not recurse into it
   bool close_when_written_ = false;
   bool closing_ = false;
   bool reading_ = false;

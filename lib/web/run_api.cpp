@@ -23,6 +23,8 @@ namespace logstream::web {
 namespace {
 
 constexpr std::size_t show_last_lines = 20;
+// A page of lines ends after the line that brings its texts past this (long lines: fewer).
+constexpr std::size_t max_page_bytes = 8 << 20;
 
 // "/api/runs/ID/lines" -> {"ID", "lines"}; "/api/runs/ID" -> {"ID", ""}.
 struct RunPath {
@@ -127,14 +129,16 @@ HttpResponse RunApi::lines(const RunRecord& record, const HttpRequest& request) 
   store::LineCursor cursor(record.log, store::RunDirectory{record.directory}.line_index(), start);
   json::Json list = json::Json::array();
   std::optional<std::uint64_t> first, last;
+  std::size_t text_bytes = 0;
   try {
     cursor.read(
         [&](StoredLine&& line) {
           if (!first) first = line.seq;
           last = line.seq;
+          text_bytes += line.text.size();
           list.push_back(json::stored_line_json(record, line));
         },
-        /*final=*/record.state != RunState::running, n);
+        /*final=*/record.state != RunState::running, n, max_page_bytes);
   } catch (const StoreError& e) {
     return error_response(500, e.what());
   }
@@ -142,7 +146,7 @@ HttpResponse RunApi::lines(const RunRecord& record, const HttpRequest& request) 
   return json_response(json::dump(json::Json{{"lines", std::move(list)},
                                              {"first_seq", json::optional(first)},
                                              {"last_seq", json::optional(last)},
-                                             {"more", count == n}}));
+                                             {"more", count == n || text_bytes >= max_page_bytes}}));
 }
 
 HttpResponse RunApi::metrics(const RunRecord& record, const HttpRequest& request) const {

@@ -192,12 +192,12 @@ bool RunEventStream::send_lines(bool final) {
           json::append_stored_line_json(data, run_, line);
           last = line.seq;
         },
-        final, options_.max_lines_per_event);
+        final, options_.max_lines_per_event, options_.max_event_bytes);
     if (n == 0) return true;
     data += ']';
     last_seq_ = last;
     send("line", data);
-    if (n < options_.max_lines_per_event) return true;
+    if (n < options_.max_lines_per_event && data.size() < options_.max_event_bytes) return true;
   }
   return false;
 }

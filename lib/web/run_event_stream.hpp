@@ -34,6 +34,8 @@ struct EventStreamOptions {
   /// Files are re-read at least this often: inotify may be unavailable or miss a change.
   std::chrono::milliseconds backstop{1'000};
   std::size_t max_lines_per_event = 2000;
+  /// A line event ends after the line that brings its texts past this (long lines: fewer).
+  std::size_t max_event_bytes = 256 * 1024;
   std::size_t high_water_bytes = 1024 * 1024;  ///< a client's backlog beyond which reading waits
 };
 

@@ -141,3 +141,36 @@ TEST_CASE("line index: a raw log without an index splits at newlines, from a seq
   CHECK(read_all({.last = 3}, 100) == range(98, 100));
   CHECK(read_all({.last = 10, .before_seq = 50}, 10) == range(40, 49));
 }
+
+TEST_CASE("line index: a byte budget hands out long lines a few at a time, each whole", "[store]") {
+  TempDir dir;
+  std::mt19937 rng(Catch::rngSeed() + 4);
+  std::vector<ModelLine> lines;
+  for (std::uint64_t seq = 1; seq <= 60; ++seq) {
+    const std::size_t size = std::uniform_int_distribution<std::size_t>(0, 3 << 20)(rng);
+    lines.push_back(ModelLine{seq, false, false, std::string(size, static_cast<char>('a' + seq % 26))});
+  }
+  append(dir, lines, 0, lines.size());
+  LineCursor cursor(dir / "output.log", dir / "lines.idx", LineCursor::Start{});
+  std::vector<StoredLine> got;
+  constexpr std::size_t budget = 4 << 20;
+  for (;;) {
+    std::size_t bytes = 0;
+    std::size_t before = got.size();
+    const std::size_t n = cursor.read(
+        [&](StoredLine&& line) {
+          bytes += line.text.size();
+          got.push_back(std::move(line));
+        },
+        true, 1000, budget);
+    if (n == 0) break;
+    // No line is begun once the budget is spent: what a read hands out is the budget plus one line at most.
+    CHECK(bytes - got.back().text.size() < budget);
+    CHECK(n == got.size() - before);
+  }
+  REQUIRE(got.size() == lines.size());
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    CHECK(got[i].seq == lines[i].seq);
+    CHECK(got[i].text == lines[i].text);
+  }
+}
