@@ -256,6 +256,19 @@ private:
   std::vector<std::pair<std::int64_t, std::string>> stamped_;
 };
 
+/// In a sanitizer build, freed blocks wait in ASan's quarantine (256 MB by default): memory the
+/// command gave back, not memory it holds. An environment entry for CliOptions::env that turns
+/// it off; harmless for a normal build.
+inline std::pair<std::string, std::string> no_quarantine() {
+  std::string options = env_or("ASAN_OPTIONS", "");
+  if (!options.empty()) options += ':';
+  return {"ASAN_OPTIONS", options + "quarantine_size_mb=0:thread_local_quarantine_size_kb=0"};
+}
+
+/// True under ASan or TSan (./dev sets their options): memory bounds there allow for shadow
+/// memory and redzones.
+inline bool sanitized() { return std::getenv("TSAN_OPTIONS") != nullptr || std::getenv("ASAN_OPTIONS") != nullptr; }
+
 /// The peak resident set of a running process (VmHWM), in KiB; 0 once it has exited. Not
 /// getrusage or wait4: their peak includes the test process's own pages, which a forked child
 /// counts until it execs (so sample only once the CLI has written something).

@@ -12,14 +12,6 @@ using namespace logstream::test;
 
 namespace {
 
-// In a sanitizer build, freed blocks wait in ASan's quarantine (256 MB by default): memory the
-// command gave back, not memory it holds. Harmless for a normal build.
-std::pair<std::string, std::string> no_quarantine() {
-  std::string options = env_or("ASAN_OPTIONS", "");
-  if (!options.empty()) options += ':';
-  return {"ASAN_OPTIONS", options + "quarantine_size_mb=0:thread_local_quarantine_size_kb=0"};
-}
-
 // The CLI's peak RSS (KiB) once its first line for `marker` was read: a high-water mark, so any
 // sample after the allocations holds it. Not before exec: the forked process then still has
 // this test's pages.
@@ -53,8 +45,7 @@ TEST_CASE("cli memory: 400 lines of 1 MB on a terminal stay under 100 MB", "[cli
   // The sanitizers keep shadow memory for every page touched (TSan's docs: 5-10x; ASan's
   // allocator adds redzones around each 1 MB line): there the bound is doubled. The plain
   // build holds the 100 MB (36 MB measured with the run recorded in the store).
-  const bool sanitized = std::getenv("TSAN_OPTIONS") != nullptr || std::getenv("ASAN_OPTIONS") != nullptr;
-  const long bound_kib = sanitized ? 200 * 1024 : 100 * 1024;
+  const long bound_kib = sanitized() ? 200 * 1024 : 100 * 1024;
   CHECK(peak < bound_kib);
   CHECK(std::filesystem::file_size(dir / "run.log") == 400u * 1048576u);  // the log has them whole
   // Shown cut, and said so.

@@ -60,7 +60,9 @@ TEST_CASE("cli serve: the API lists what ls --json lists and shows what show --j
 TEST_CASE("cli serve: a live run of another process streams whole while a stalled client leaves the server's memory bounded",
           "[cli][web]") {
   Served s;
-  CliProcess serve({"serve", "--listen", "127.0.0.1:0"}, s.options());
+  CliOptions serve_options = s.options();
+  serve_options.env.push_back(no_quarantine());
+  CliProcess serve({"serve", "--listen", "127.0.0.1:0"}, serve_options);
   const std::uint16_t port = announced_port(serve);
   const long rss_before = vm_rss_kib(serve.pid());
   // 3,000,000 lines of 100 bytes: far more than any buffer between the run and the client.
@@ -100,7 +102,8 @@ TEST_CASE("cli serve: a live run of another process streams whole while a stalle
   CHECK(next == 3000001);
   CHECK(run.finish(60s) == 0);
   INFO("serve's RSS " << rss_before << " KiB before, " << rss_peak << " KiB at most while streaming");
-  CHECK(rss_peak - rss_before < 64 * 1024);
+  // Measured: +5 MiB. Shadow memory of the sanitizers grows with every page touched: 4x there.
+  CHECK(rss_peak - rss_before < (sanitized() ? 256 : 64) * 1024);
   ::kill(serve.pid(), SIGINT);
   CHECK(serve.finish(30s) == 0);
 }
