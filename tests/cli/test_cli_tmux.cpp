@@ -134,8 +134,12 @@ std::string pane_processes(const std::string& pane_pid) {
 TEST_CASE("cli tmux: the panel shows model, bars and score, and survives a resize", "[cli][tmux]") {
   TempDir dir;
   Tmux tmux(dir);
-  const std::string command = "cd " + shell_quote(dir.path().string()) + " && TERM=screen exec " + shell_quote(cli_path()) +
-                              " run -- " + shell_quote(test_child_path()) + " train 2 40 60";
+  // A sanitizer's report goes to a file, not to the pane (where the next frame would hide it).
+  const std::string report = (dir / "sanitizer").string();
+  const std::string command = "cd " + shell_quote(dir.path().string()) + " && TERM=screen" +
+                              " TSAN_OPTIONS=\"${TSAN_OPTIONS:+$TSAN_OPTIONS:}log_path=" + report + "\"" +
+                              " ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=" + report + "\"" +
+                              " exec " + shell_quote(cli_path()) + " run -- " + shell_quote(test_child_path()) + " train 2 40 60";
   tmux.run({"new-session", "-d", "-s", "main", "-x", "100", "-y", "30", command});
 
   std::string screen;
@@ -160,7 +164,12 @@ TEST_CASE("cli tmux: the panel shows model, bars and score, and survives a resiz
   const bool later = tmux.wait_for_screen([&](const std::string& s) { screen = s; return s.find("Position 2/2") != std::string::npos; }, 15s);
   // When the screen stops changing, where every process of the pane stands (what each thread waits
   // in), and what the pane's process last wrote: the display, the pipeline or the terminal?
-  if (!later) UNSCOPED_INFO(pane_processes(tmux.run({"display", "-p", "-t", "main", "#{pane_pid}"})));
+  if (!later) {
+    UNSCOPED_INFO(pane_processes(tmux.run({"display", "-p", "-t", "main", "#{pane_pid}"})));
+    std::error_code ignored;
+    for (const auto& file : std::filesystem::directory_iterator(dir.path(), ignored))
+      if (file.path().filename().string().rfind("sanitizer", 0) == 0) UNSCOPED_INFO(read_file(file.path()));
+  }
   REQUIRE(later);
   CHECK(screen_problem(screen, 60) == "");
 
