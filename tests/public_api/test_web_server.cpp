@@ -47,6 +47,20 @@ logstream::WebServerOptions on_free_port(logstream::WebServerOptions options = {
   return options;
 }
 
+// A store served on a free loopback port, and the options that record a Streamer's run in it.
+struct ServedStore {
+  TempDir dir;
+  std::shared_ptr<logstream::RunStore> store = std::make_shared<logstream::RunStore>(dir.path());
+  logstream::Runtime runtime;
+  logstream::WebServer server{runtime, *store, on_free_port()};
+
+  logstream::StreamerOptions recorded() const {
+    logstream::StreamerOptions options;
+    options.store = store;
+    return options;
+  }
+};
+
 // Every line event's seqs, continuing `next`, until the exit event (true) or the stream closed.
 bool read_stream(HttpClient& client, std::uint64_t& next, std::size_t max_events, std::string& last_id) {
   for (std::size_t i = 0; i < max_events; ++i) {
@@ -172,15 +186,10 @@ TEST_CASE("web server: lines page by seq from and before, against the store's li
 }
 
 TEST_CASE("web server: the event stream of a live run is every line once, in order, then exit; a reconnect resumes", "[web]") {
-  TempDir dir;
-  auto store = std::make_shared<logstream::RunStore>(dir.path());
-  logstream::Runtime runtime;
-  logstream::WebServer server(runtime, *store, on_free_port());
-
-  logstream::StreamerOptions options;
-  options.store = store;
+  ServedStore served;
+  auto& server = served.server;
   const int lines = 20000;
-  logstream::Streamer run{logstream::ProcessSpec{{child_path(), "paced", std::to_string(lines), "20000"}}, {}, options};
+  logstream::Streamer run{logstream::ProcessSpec{{child_path(), "paced", std::to_string(lines), "20000"}}, {}, served.recorded()};
   const std::string id = run.run_id();
   run.start();
 
@@ -206,14 +215,10 @@ TEST_CASE("web server: the event stream of a live run is every line once, in ord
 }
 
 TEST_CASE("web server: a client that stops reading neither slows the run nor grows the server", "[web]") {
-  TempDir dir;
-  auto store = std::make_shared<logstream::RunStore>(dir.path());
-  logstream::Runtime runtime;
-  logstream::WebServer server(runtime, *store, on_free_port());
-  logstream::StreamerOptions options;
-  options.store = store;
+  ServedStore served;
+  auto& server = served.server;
   // 1,000,000 lines on each of stdout and stderr, as fast as the pipes take them.
-  logstream::Streamer run{logstream::ProcessSpec{{child_path(), "flood", "1000000"}}, {}, options};
+  logstream::Streamer run{logstream::ProcessSpec{{child_path(), "flood", "1000000"}}, {}, served.recorded()};
   const std::string id = run.run_id();
   // A reader that never reads: its socket buffers fill, then the server's backlog.
   HttpClient stalled(server.port());
