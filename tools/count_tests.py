@@ -13,6 +13,17 @@ import sys
 import xml.etree.ElementTree as ET
 
 
+# A failure's first lines (the assertion, its expansion, where) follow its name, marked so.
+DETAIL = "  | "
+DETAIL_LINES = 8
+
+
+def failure_detail(element):
+    text = (element.text or element.get("message") or "").strip("\n")
+    lines = [line.rstrip() for line in text.splitlines() if line.strip()]
+    return lines[:DETAIL_LINES]
+
+
 def broken_suites(meson_log):
     """The suites whose process did not end well: (name, result, seconds) from meson's log."""
     broken = []
@@ -39,27 +50,32 @@ def count_reports(label, paths, meson_log=None):
             continue
         # Catch2 writes one <testcase> per leaf section; a test case is its `name` up to " /".
         cases = {}
+        details = {}
         for tc in root.iter("testcase"):
             name = tc.get("classname", "") + "::" + tc.get("name", "").split(" /")[0]
-            bad = tc.find("failure") is not None or tc.find("error") is not None
-            cases[name] = cases.get(name, False) or bad
+            problems = tc.findall("failure") + tc.findall("error")
+            cases[name] = cases.get(name, False) or bool(problems)
+            if problems and name not in details:
+                details[name] = failure_detail(problems[0])
         failed += sum(1 for bad in cases.values() if bad)
         passed += sum(1 for bad in cases.values() if not bad)
-        failures += [name for name, bad in cases.items() if bad]
+        failures += [(name, details.get(name, [])) for name, bad in cases.items() if bad]
         if any(cases.values()):
             suites_with_failed_cases.add(suite)
     # A suite that timed out or crashed has no failed case to show for it: it counts as one.
     if meson_log and os.path.exists(meson_log):
         for name, result, seconds in broken_suites(meson_log):
             if name not in suites_with_failed_cases:
-                failures.append(f"suite {name} ({result} after {seconds:.0f} s)")
+                failures.append((f"suite {name} ({result} after {seconds:.0f} s)", []))
                 failed += 1
     if passed + failed == 0:
         print(f"{label}: no test report was written", file=sys.stderr)
         return 1
     # The failures' names come before the count, so the tail of a run names what broke.
-    for name in failures:
+    for name, detail in failures:
         print(f"{label}: FAILED {name}")
+        for line in detail:
+            print(f"{label}: {DETAIL}{line}")
     print(f"{label}: {passed} passed, {failed} failed")
     return 1 if failed else 0
 
@@ -71,7 +87,7 @@ def total(paths):
             continue
         with open(path) as f:
             for line in f:
-                if ": FAILED " in line:
+                if ": FAILED " in line or f": {DETAIL}" in line:
                     print(line.rstrip("\n"))
                     continue
                 m = re.search(r"(\d+) passed, (\d+) failed", line)
