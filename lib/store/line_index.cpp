@@ -81,7 +81,7 @@ LineCursor::LineCursor(std::filesystem::path log, std::filesystem::path index, s
 
 LineCursor::LineCursor(std::filesystem::path log, std::filesystem::path index, Start start)
     : log_path_(std::move(log)), index_path_(std::move(index)), last_(start.last), from_seq_(start.from_seq),
-      before_seq_(start.before_seq) {}
+      before_seq_(start.before_seq), from_index_(start.from_index) {}
 
 LineCursor::~LineCursor() {
   if (log_fd_ >= 0) ::close(log_fd_);
@@ -97,6 +97,8 @@ std::size_t LineCursor::read(const std::function<void(StoredLine&&)>& out, bool 
       throw os_error(errno, "cannot read", log_path_);
     }
     index_fd_ = ::open(index_path_.c_str(), O_RDONLY | O_CLOEXEC);
+    // Without an index, a line's position is its number less one.
+    if (index_fd_ < 0 && from_index_) from_seq_ = std::max(from_seq_, *from_index_ + 1);
   }
   return index_fd_ < 0 ? read_split(out, final, max_lines) : read_indexed(out, final, max_lines, max_bytes);
 }
@@ -144,6 +146,7 @@ std::size_t LineCursor::read_split(const std::function<void(StoredLine&&)>& out,
   }
   next_byte_ += start;
   positioned_ = true;
+  if (!lines.empty()) next_split_index_ = lines.back().seq;
   for (StoredLine& line : lines) out(std::move(line));
   return lines.size();
 }
@@ -155,9 +158,11 @@ std::size_t LineCursor::read_indexed(const std::function<void(StoredLine&&)>& ou
     const std::uint64_t end = before_seq_ > 0 ? first_record_from(records, before_seq_) : records;
     next_record_ = last_ ? end - std::min<std::uint64_t>(end, *last_) : 0;
     if (from_seq_ > 0) next_record_ = std::max(next_record_, first_record_from(records, from_seq_));
+    if (from_index_) next_record_ = std::max(next_record_, *from_index_);
     if (before_seq_ > 0) stop_record_ = end;
     positioned_ = true;
   }
+  indexed_lines_ = records;
   const std::uint64_t available = std::min(records, stop_record_);
   std::size_t handed = 0;
   // A chunk of records at a time, with the log bytes they cover: memory stays bounded however

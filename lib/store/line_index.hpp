@@ -57,10 +57,13 @@ public:
   /// Where the first read() begins: the last N lines there are then (all when empty), or the
   /// first line whose seq is at least `from_seq` (a client resuming after the seq it had).
   /// With `before_seq`, the last N lines before that seq (the page before one a client has).
+  /// With `from_index`, the line at that position (0-based) among the log's committed lines
+  /// (a page of a viewer that counts rows, not seqs: transient states leave seqs out).
   struct Start {
     std::optional<std::size_t> last;
     std::uint64_t from_seq = 0;
     std::uint64_t before_seq = 0;
+    std::optional<std::uint64_t> from_index;
   };
 
   /// `last`: start with the last N lines there are at the first read (all when empty).
@@ -78,6 +81,12 @@ public:
                    std::size_t max_lines = std::numeric_limits<std::size_t>::max(),
                    std::size_t max_bytes = std::numeric_limits<std::size_t>::max());
 
+  /// The position (0-based, among the log's committed lines) of the line after the last one
+  /// handed out; so a read's first line is at next_index() less the lines it handed out.
+  std::uint64_t next_index() const noexcept { return index_fd_ >= 0 ? next_record_ : next_split_index_; }
+  /// How many committed lines the index held at the last read (none for a log without one).
+  std::optional<std::uint64_t> indexed_lines() const noexcept { return indexed_lines_; }
+
 private:
   std::size_t read_indexed(const std::function<void(StoredLine&&)>& out, bool final, std::size_t max_lines,
                            std::size_t max_bytes);
@@ -89,6 +98,9 @@ private:
   std::optional<std::size_t> last_;
   std::uint64_t from_seq_ = 0;
   std::uint64_t before_seq_ = 0;
+  std::optional<std::uint64_t> from_index_;
+  std::uint64_t next_split_index_ = 0;
+  std::optional<std::uint64_t> indexed_lines_;
   std::uint64_t stop_record_ = std::numeric_limits<std::uint64_t>::max();  // with before_seq
   int log_fd_ = -1;
   int index_fd_ = -1;  // none: a raw log, split at '\n'

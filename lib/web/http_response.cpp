@@ -57,7 +57,8 @@ std::string serialize(const HttpResponse& response, bool keep_alive, bool head_o
   fmt::format_to(std::back_inserter(out), "HTTP/1.1 {} {}\r\n", response.status, reason_phrase(response.status));
   append_common_headers(out);
   if (!response.content_type.empty()) fmt::format_to(std::back_inserter(out), "Content-Type: {}\r\n", response.content_type);
-  fmt::format_to(std::back_inserter(out), "Content-Length: {}\r\n", response.body.size());
+  // A 304 has no body, and a length would be the unsent representation's.
+  if (response.status != 304) fmt::format_to(std::back_inserter(out), "Content-Length: {}\r\n", response.body.size());
   append_headers(out, response.headers);
   if (!keep_alive) out += "Connection: close\r\n";
   out += "\r\n";

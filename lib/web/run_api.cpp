@@ -110,12 +110,15 @@ HttpResponse RunApi::run(const RunRecord& record) const {
 HttpResponse RunApi::lines(const RunRecord& record, const HttpRequest& request) const {
   auto from = unsigned_param(request, "from");
   auto before = unsigned_param(request, "before");
+  auto index = unsigned_param(request, "index");
   auto limit = unsigned_param(request, "limit");
-  for (auto* p : {&from, &before, &limit})
+  for (auto* p : {&from, &before, &index, &limit})
     if (auto* e = std::get_if<ParamError>(p)) return bad_param(*e);
   const auto from_seq = std::get<std::optional<std::uint64_t>>(from);
   const auto before_seq = std::get<std::optional<std::uint64_t>>(before);
-  if (from_seq && before_seq) return error_response(400, "give from or before, not both");
+  const auto from_index = std::get<std::optional<std::uint64_t>>(index);
+  if (int(from_seq.has_value()) + int(before_seq.has_value()) + int(from_index.has_value()) > 1)
+    return error_response(400, "give one of from, before and index");
   const std::size_t n = static_cast<std::size_t>(
       std::clamp<std::uint64_t>(std::get<std::optional<std::uint64_t>>(limit).value_or(default_line_limit), 1, max_line_limit));
 
@@ -123,6 +126,8 @@ HttpResponse RunApi::lines(const RunRecord& record, const HttpRequest& request) 
   if (before_seq) {
     start.before_seq = std::max<std::uint64_t>(*before_seq, 1);
     start.last = n;
+  } else if (from_index) {
+    start.from_index = *from_index;
   } else {
     start.from_seq = from_seq.value_or(1);
   }
@@ -146,6 +151,8 @@ HttpResponse RunApi::lines(const RunRecord& record, const HttpRequest& request) 
   return json_response(json::dump(json::Json{{"lines", std::move(list)},
                                              {"first_seq", json::optional(first)},
                                              {"last_seq", json::optional(last)},
+                                             {"first_index", cursor.next_index() - count},
+                                             {"line_count", json::optional(cursor.indexed_lines())},
                                              {"more", count == n || text_bytes >= max_page_bytes}}));
 }
 

@@ -11,6 +11,7 @@
 #include "web/access.hpp"
 #include "web/http_server.hpp"
 #include "web/run_api.hpp"
+#include "web/static_assets.hpp"
 
 namespace logstream {
 
@@ -114,6 +115,10 @@ void WebServer::Impl::route(web::Connection& connection, web::HttpRequest&& requ
   }
   if (request.path.starts_with("/api/")) {
     answer(connection, api.get(request), head_only, set_cookie);
+    return;
+  }
+  if (const web::StaticAsset* asset = web::find_page_asset(request.path)) {
+    connection.respond(web::asset_response(*asset, request), head_only);
     return;
   }
   connection.respond(web::error_response(404, fmt::format("not found: {}", request.path)), head_only);

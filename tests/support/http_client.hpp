@@ -113,7 +113,9 @@ public:
     HttpReply reply = parse_head(buffer_.substr(0, head_end));
     buffer_.erase(0, head_end + 4);
     const std::string length = reply.header("content-length");
-    if (!length.empty() && reply.status != 304) {
+    if (reply.status == 304 || reply.status == 204) {
+      // No body, whatever the headers say.
+    } else if (!length.empty()) {
       const std::size_t n = std::stoull(length);
       while (buffer_.size() < n)
         if (!fill(deadline)) throw std::runtime_error("connection closed inside a body");

@@ -1,0 +1,135 @@
+// The page of one run (/runs/{id}): what ran and how it ended, its progress, a chart per metric
+// and its log, all following the run's events live.
+import { getJson, runUrl, RunEvents, HttpError } from './api.js';
+import { el, setText } from './dom.js';
+import { duration, localTime, elapsed, count } from './format.js';
+import { ProgressPanel } from './progress.js';
+import { MetricCharts } from './charts.js';
+import { LogView } from './log_view.js';
+
+const TAIL_LINES = 1000;      // the lines a page starts with; older ones come by seq on demand
+const CHART_POINTS = 600;
+
+// A command line as a shell would take it back.
+function shellWords(argv) {
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+function exitText(run) {
+  if (run.state === 'running') return 'running';
+  if (run.signal != null) return `${run.state} by signal ${run.signal}`;
+  if (run.exit_code != null) return `${run.state}, exit ${run.exit_code}`;
+  return run.state;
+}
+
+export class RunView {
+  constructor(root, id, connection) {
+    this.id = id;
+    this.connection = connection;
+    this.state = el('span', { class: 'state' });
+    this.exit = el('span', { class: 'exit' });
+    this.elapsed = el('span', { class: 'elapsed' });
+    this.lines = el('span', { class: 'lines' });
+    this.command = el('code', { class: 'command' });
+    this.meta = el('div', { class: 'meta' });
+    this.title = el('h1', {}, id);
+    this.download = el('a', { href: runUrl(id, '/log'), class: 'download', download: `${id}.log` }, 'Download log');
+    this.header = el('section', { class: 'card run-head' },
+      el('div', { class: 'run-title' }, this.title, this.state, this.exit),
+      this.command, this.meta,
+      el('div', { class: 'run-figures' },
+        el('span', { class: 'label' }, 'Elapsed'), this.elapsed,
+        el('span', { class: 'label' }, 'Lines'), this.lines, this.download));
+    this.progress = new ProgressPanel();
+    this.charts = new MetricCharts();
+    this.log = new LogView(id);
+    this.element = el('div', { class: 'run-view' }, this.header,
+      el('div', { class: 'run-columns' }, this.progress.element, this.charts.element), this.log.element);
+    root.replaceChildren(this.element);
+    this.ticker = setInterval(() => this.tick(), 1000);
+    this.load();
+  }
+
+  destroy() {
+    this.closed = true;
+    clearInterval(this.ticker);
+    this.events?.close();
+    this.log.destroy();
+    this.charts.destroy();
+  }
+
+  async load() {
+    let run;
+    try {
+      run = await getJson(runUrl(this.id));
+    } catch (error) {
+      if (this.closed) return;
+      const text = error instanceof HttpError && error.status === 404 ? `No run ${this.id} in this store.` : `The run could not be loaded: ${error.message}`;
+      this.element.replaceChildren(el('p', { class: 'empty error' }, text), el('p', {}, el('a', { href: '/', 'data-link': true }, 'All runs')));
+      this.connection('gone');
+      return;
+    }
+    if (this.closed) return;
+    this.show(run);
+    let lastSeq = 0;
+    try {
+      lastSeq = await this.log.loadTail(TAIL_LINES);
+      this.charts.load(await getJson(runUrl(run.id, `/metrics?points=${CHART_POINTS}`)));
+    } catch {
+      // The log and charts fill from the events and as rows are fetched.
+    }
+    if (this.closed) return;
+    this.events = new RunEvents(run.id, lastSeq + 1, {
+      line: (lines) => {
+        this.log.append(lines);
+        this.run.lines = Math.max(this.run.lines, lines[lines.length - 1].seq);
+        setText(this.lines, count(this.run.lines));
+      },
+      progress: (p) => {
+        this.progress.update(p);
+        this.charts.setBest(p.best_score ?? null);
+      },
+      metric: (m) => this.charts.add(m),
+      exit: (e) => {
+        Object.assign(this.run, e);
+        this.refresh();
+      },
+      state: (s) => this.connection(s),
+    });
+  }
+
+  // The run's record again (its final state and end time after the exit).
+  async refresh() {
+    try {
+      const run = await getJson(runUrl(this.id));
+      if (!this.closed) this.show(run);
+    } catch {
+      this.show(this.run);
+    }
+  }
+
+  show(run) {
+    this.run = run;
+    document.title = `${run.name} · logstream`;
+    setText(this.title, run.name);
+    this.state.className = `state state-${run.state}`;
+    setText(this.state, run.state);
+    setText(this.exit, run.state === 'running' ? '' : exitText(run));
+    setText(this.command, shellWords(run.command));
+    this.meta.replaceChildren(...[
+      el('span', {}, run.id), el('span', {}, run.host), el('span', {}, run.cwd),
+      el('span', {}, `started ${localTime(run.started_at)}`),
+      run.ended_at && el('span', {}, `ended ${localTime(run.ended_at)}`),
+      run.error && el('span', { class: 'error' }, run.error)].filter(Boolean));
+    setText(this.lines, count(run.lines));
+    this.progress.update(run.progress || {});
+    this.charts.setBest(run.best_score ?? null);
+    this.tick();
+  }
+
+  tick() {
+    if (!this.run) return;
+    const seconds = this.run.state === 'running' ? elapsed(this.run.started_at, null) : this.run.duration_s;
+    setText(this.elapsed, duration(seconds));
+  }
+}

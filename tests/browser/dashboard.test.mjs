@@ -1,0 +1,160 @@
+// The dashboard in a real browser: Debian's Chromium, driven by puppeteer-core, against
+// `logstream serve` of a store of the test's own.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Store, Server, launchBrowser, openPage, screenshot, until, logState } from './support.mjs';
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+// A store and its server for one test, removed after it.
+async function served(t) {
+  const store = new Store();
+  const server = await Server.start(store);
+  t.after(async () => {
+    await server.stop();
+    store.remove();
+  });
+  return { store, server };
+}
+
+function assertContinuous(held, what) {
+  assert.ok(held.length > 0, `${what}: no line held`);
+  for (let i = 1; i < held.length; i++) {
+    assert.equal(held[i][0], held[i - 1][0] + 1, `${what}: rows ${held[i - 1][0]} then ${held[i][0]}`);
+    assert.ok(held[i][1] > held[i - 1][1], `${what}: seq ${held[i][1]} after ${held[i - 1][1]}`);
+  }
+}
+
+test('the list shows every run, the running ones first, each linking to its page', async (t) => {
+  const { store, server } = await served(t);
+  const done = store.run('finished', 'lines', '3');
+  await server.ended(done);
+  const live = store.run('live', 'slow', '600', '100');
+  const page = await openPage(browser, server.url);
+  const ids = await until(async () => {
+    const rows = await page.$$eval('tr.run', (trs) => trs.map((tr) => tr.dataset.run));
+    return rows.length === 2 && rows;
+  }, { what: 'two runs in the list' });
+  assert.deepEqual(ids, [live, done]);
+  assert.equal(await page.$eval(`tr[data-run="${live}"] .state`, (n) => n.textContent), 'running');
+  await screenshot(page, 'run-list');
+  await page.click(`tr[data-run="${done}"] a.run-name`);
+  await until(() => page.url().endsWith(`/runs/${done}`), { what: 'the run page' });
+  await until(async () => (await logState(page)).total === 3, { what: 'the three lines' });
+  assert.deepEqual(page.errors, []);
+});
+
+test('a live run: its lines arrive, the bars move, a chart gains points; a reload opens the same run', async (t) => {
+  const { store, server } = await served(t);
+  const id = store.run('train', 'train', '2', '12', '150');
+  const page = await openPage(browser, `${server.url}runs/${id}`);
+  const trial = () => page.$eval('.progress [data-bar="trial"]', (n) => Number(n.dataset.fraction ?? 0));
+  const first = await until(trial, { what: 'a trial bar' });
+  await until(async () => (await trial()) !== first, { what: 'the trial bar to move' });
+  const points = () => page.$eval('.chart[data-key="loss"]', (n) => Number(n.dataset.points ?? 0)).catch(() => 0);
+  const some = await until(points, { what: 'a loss chart' });
+  await until(async () => (await points()) > some, { what: 'the loss chart to gain points' });
+  const before = (await logState(page)).total;
+  await until(async () => (await logState(page)).total > before, { what: 'more lines' });
+  await screenshot(page, 'run-view-live');
+  await page.reload({ waitUntil: 'domcontentloaded' });
+  await until(async () => (await page.$eval('.run-head .meta', (n) => n.textContent)).includes(id), { what: 'the run after a reload' });
+  const run = await server.ended(id);
+  await until(async () => (await page.$eval('#connection', (n) => n.dataset.state)) === 'ended', { what: 'the page to see the end' });
+  assert.equal(await page.$eval('.run-head .state', (n) => n.textContent), run.state);
+  const state = await logState(page);
+  assertContinuous(state.held, 'after the run');
+  assert.equal(state.held.length, state.total);
+  await screenshot(page, 'run-view');
+  assert.deepEqual(page.errors, []);
+});
+
+test('hostile text renders as text: markup, handlers and OSC-8 links run nothing', async (t) => {
+  const { store, server } = await served(t);
+  const hostile = '<script>window.pwned = 1</script> <img src=x onerror="window.pwned = 2"> \\x1b]8;;javascript:window.pwned=3\\x1b\\\\click\\x1b]8;;\\x1b\\\\ \\x1b[31mred\\x1b[0m \\x1b[2J\\x1b]0;title\\x07end\\n';
+  const id = store.run('hostile', 'bytes', hostile);
+  await server.ended(id);
+  const page = await openPage(browser, `${server.url}runs/${id}`);
+  await until(async () => (await logState(page)).total === 1, { what: 'the line' });
+  await until(() => page.$('.log-row:not([hidden]) .text'), { what: 'its row' });
+  const text = await page.$eval('.log-row:not([hidden]) .text', (n) => n.textContent);
+  assert.equal(text, '<script>window.pwned = 1</script> <img src=x onerror="window.pwned = 2"> click red end');
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  assert.equal(await page.$$eval('.log img, .log script, .log a', (nodes) => nodes.length), 0);
+  assert.equal(await page.$eval('.log-row:not([hidden]) .text .fg1', (n) => n.textContent), 'red');
+  assert.equal(await page.title(), 'hostile · logstream');
+  assert.deepEqual(page.errors, []);
+});
+
+test('scrolling up pauses following and counts new lines; End follows again', async (t) => {
+  const { store, server } = await served(t);
+  const id = store.run('paced', 'paced', '4000', '400');
+  const page = await openPage(browser, `${server.url}runs/${id}`);
+  await until(async () => (await logState(page)).total > 200, { what: 'some lines' });
+  assert.equal((await logState(page)).follow, true);
+  await page.hover('.log');
+  await page.mouse.wheel({ deltaY: -2000 });
+  await until(async () => !(await logState(page)).follow, { what: 'following to pause' });
+  await until(() => page.$eval('.pill', (n) => !n.hidden && /new lines?/.test(n.textContent)), { what: 'the new-lines pill' });
+  const paused = await logState(page);
+  await until(async () => (await logState(page)).unseen > paused.unseen, { what: 'the pill to count' });
+  assert.ok(Math.max(...paused.shownSeqs) < paused.held[paused.held.length - 1][1], 'the paused view stays where the reader is');
+  await page.focus('.log');
+  await page.keyboard.press('End');
+  await until(async () => {
+    const s = await logState(page);
+    return s.follow && Math.max(...s.shownSeqs) === s.held[s.held.length - 1][1];
+  }, { what: 'the newest line in view' });
+  assert.equal(await page.$eval('.pill', (n) => n.hidden), true);
+  assert.deepEqual(page.errors, []);
+});
+
+test('the server restarted mid-run: the page reconnects and no line is missing or twice', async (t) => {
+  const store = new Store();
+  t.after(() => store.remove());
+  let server = await Server.start(store);
+  const listen = server.listen;
+  const id = store.run('paced', 'paced', '3000', '300');
+  const page = await openPage(browser, `${server.url}runs/${id}`);
+  await until(async () => (await logState(page)).total > 300, { what: 'lines before the restart' });
+  await server.stop();
+  await until(async () => ['reconnecting', 'stale'].includes(await page.$eval('#connection', (n) => n.dataset.state)), { what: 'the page to see the loss' });
+  server = await Server.start(store, listen);
+  t.after(() => server.stop());
+  const run = await server.ended(id);
+  await until(async () => (await logState(page)).total === 3000, { what: 'every line', ms: 40_000 });
+  const state = await logState(page);
+  assertContinuous(state.held, 'after the reconnect');
+  assert.equal(state.held[0][1], 1);
+  assert.equal(state.held[state.held.length - 1][1], 3000);
+  assert.equal(run.lines, 3000);
+  assert.deepEqual(page.errors, []);
+});
+
+test('a run of a million lines: the page holds a bounded number of rows, jumps to any seq, stays small', async (t) => {
+  const { store, server } = await served(t);
+  const id = store.run('million', 'lines', '1000000');
+  await server.ended(id, 120_000);
+  const page = await openPage(browser, `${server.url}runs/${id}`);
+  await until(async () => (await logState(page)).total === 1_000_000, { what: 'the run\'s length' });
+  const rowsAtEnd = (await logState(page)).domRows;
+  assert.ok(rowsAtEnd < 100, `${rowsAtEnd} rows in the DOM`);
+  await page.type('.jump', '500000');
+  await page.keyboard.press('Enter');
+  await until(() => page.$eval('.log-row.highlighted .seq', (n) => n.textContent === '500000').catch(() => false), { what: 'line 500000 shown' });
+  await page.hover('.log');
+  for (let i = 0; i < 20; i++) await page.mouse.wheel({ deltaY: 3000 });
+  await until(async () => !(await page.$('.log-row.loading')), { what: 'the rows scrolled to' });
+  const state = await logState(page);
+  assert.ok(state.domRows < 100, `${state.domRows} rows in the DOM`);
+  assert.ok(state.held.length <= 50_000, `${state.held.length} lines held`);
+  const { JSHeapUsedSize } = await page.metrics();
+  assert.ok(JSHeapUsedSize < 100 * 1024 * 1024, `JS heap ${JSHeapUsedSize} bytes`);
+  assert.deepEqual(page.errors, []);
+});
