@@ -19,14 +19,6 @@ namespace {
 
 constexpr std::chrono::seconds kill_grace{10};
 
-// SIGTERM/SIGKILL to the child's process group (the child leads one), else to the recorder.
-void signal_run(const RunRecord& run, int signo) {
-  if (run.pid && ::kill(-*run.pid, signo) == 0) return;
-  if (run.pid && ::kill(*run.pid, signo) == 0) return;
-  // Not started yet, or already gone: the recording logstream forwards a stop to its child.
-  if (run.supervisor_pid && signo == SIGTERM) ::kill(*run.supervisor_pid, SIGTERM);
-}
-
 // "30s", "15m", "12h", "7d" (a bare number: seconds).
 std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
   double value = 0;
@@ -70,11 +62,11 @@ int stop_command(const StopOptions& o) {
     say(fmt::format("run {} is not running ({})", run.id, describe_state(run)));
     return 0;
   }
-  signal_run(run, SIGTERM);
+  store->signal(run, SIGTERM);
   const auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(o.timeout_seconds * 1000));
   if (store->wait_for_end(run, timeout)) return 0;
   say(fmt::format("run {} still runs {:g} s after SIGTERM: sending SIGKILL", run.id, o.timeout_seconds));
-  signal_run(run, SIGKILL);
+  store->signal(run, SIGKILL);
   if (store->wait_for_end(run, kill_grace)) return 0;
   say(fmt::format("run {} still runs after SIGKILL", run.id));
   return 1;

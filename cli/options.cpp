@@ -91,7 +91,14 @@ void define_run(CLI::App& run, RunOptions& o, bool& plain, bool& json) {
   run.add_option("--name", o.name, "The run's name in the store (default: the command's base name)")->type_name("NAME");
   run.add_option("--group", o.group, "The run's group in the store (ls --group G lists a group)")->type_name("G");
   auto* no_store = run.add_flag("--no-store", o.no_store, "Do not record the run in the run store ($LOGSTREAM_HOME)");
-  run.add_flag("-d,--detach", o.detach, "Run in the background, in a session of its own; print the run id")->excludes(no_store);
+  auto* detach = run.add_flag("-d,--detach", o.detach, "Run in the background, in a session of its own; print the run id")->excludes(no_store);
+  // A flag, so that a bare --web never takes CMD for its address: the address comes after '='.
+  run.add_flag(fmt::format("--web{{{}}}", web_default_address), o.web,
+                 fmt::format("Serve the dashboard from this process while the run runs, opened at the run "
+                             "(default {}, or a free port when taken)", default_dashboard_address))
+      ->type_name("[=HOST:PORT]")
+      ->excludes(no_store)
+      ->excludes(detach);
   run.add_option("command", o.command, "The command and its arguments")->required()->type_name("CMD [ARGS...]");
 }
 

@@ -30,6 +30,9 @@ struct RunOptions {
   std::string group;      ///< the run's group in the store (default: none)
   bool no_store = false;  ///< not recorded in the run store
   bool detach = false;    ///< -d: run in the background, print the run id
+  /// --web[=HOST:PORT]: the run's process serves the dashboard; web_default_address when no
+  /// address is given (the default one, or a free port when it is taken); empty: no --web.
+  std::string web;
 };
 
 struct ReplayOptions {
@@ -106,8 +109,14 @@ struct PruneOptions {
 };
 
 /// `logstream serve`: the web dashboard of the store.
+/// Where `serve` and `run --web` listen unless told.
+inline constexpr const char* default_dashboard_address = "127.0.0.1:8411";
+
+/// The value of a bare `run --web`.
+inline constexpr const char* web_default_address = "default";
+
 struct ServeOptions {
-  std::string listen = "127.0.0.1:8411";
+  std::string listen = default_dashboard_address;
   std::vector<std::string> allowed_hosts;
   std::string token;
   bool allow_control = false;

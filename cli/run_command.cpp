@@ -8,10 +8,12 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
 #include <logstream/logstream.hpp>
+#include <logstream/web_server.hpp>
 
 #include "child_guard.hpp"
 #include "detach.hpp"
@@ -122,6 +124,36 @@ int finish(Output& output, RunSummary& summary) {
   return summary.status;
 }
 
+// run --web: the store's dashboard served from the run's own runtime (no thread of its own).
+// Null, with the error said, when it cannot listen.
+std::unique_ptr<WebServer> serve_dashboard(Runtime& runtime, const RunStore& store, const std::string& web, int& status) {
+  const bool default_address = web == web_default_address;
+  const std::string listen = default_address ? default_dashboard_address : web;
+  try {
+    try {
+      return std::make_unique<WebServer>(runtime, store, WebServerOptions{.listen = listen});
+    } catch (const CodedError&) {
+      // The default port taken (a `logstream serve`, another run): any free one will do.
+      if (!default_address) throw;
+      return std::make_unique<WebServer>(runtime, store, WebServerOptions{.listen = "127.0.0.1:0"});
+    }
+  } catch (const std::invalid_argument& e) {
+    say(std::string("--web: ") + e.what());
+    status = usage_status;
+  } catch (const CodedError& e) {
+    say(std::string("--web: ") + e.what());
+    status = internal_failure_status;
+  }
+  return nullptr;
+}
+
+// The run's page: the dashboard's address with the run's path before any token.
+std::string run_page(const WebServer& server, const std::string& id) {
+  std::string url = server.url();
+  const auto query = url.find('?');
+  return url.insert(query == std::string::npos ? url.size() : query, "runs/" + id);
+}
+
 }  // namespace
 
 int run_command(const RunOptions& o) {
@@ -167,9 +199,20 @@ int run_in_foreground(const RunOptions& o, StartReport* report) {
   // interactive debugger both work. On a pty, stdin is the pseudo-terminal.
   ProcessSpec spec{.argv = o.command, .inherit_stdin = !o.pty, .pty = o.pty};
   const bool fifo = log.fifo_fd >= 0;
+  StreamerOptions options = streamer_options(o, std::move(rules), store);
+  // With --web, the server and the stream share one runtime, the server on its loop.
+  // Declared in this order so that the server goes before the runtime it runs on.
+  std::shared_ptr<Runtime> web_runtime;
+  std::unique_ptr<WebServer> dashboard;
+  if (!o.web.empty()) {
+    options.runtime = web_runtime = std::make_shared<Runtime>();
+    int status = 0;
+    dashboard = serve_dashboard(*web_runtime, *store, o.web, status);
+    if (!dashboard) return status;
+  }
   std::optional<Streamer> recorded;
   try {
-    recorded.emplace(spec, fifo ? std::filesystem::path() : log.path, streamer_options(o, std::move(rules), store));
+    recorded.emplace(spec, fifo ? std::filesystem::path() : log.path, std::move(options));
   } catch (const StoreError& e) {
     say(e.what());
     return internal_failure_status;
@@ -201,6 +244,7 @@ int run_in_foreground(const RunOptions& o, StartReport* report) {
   }
 
   if (report) report->started(streamer.run_id());
+  if (dashboard) say("dashboard at " + run_page(*dashboard, streamer.run_id()));
   if (guard && streamer.pid()) guard->watch(*streamer.pid());
   output->begin();
   RunEnd run_end;
@@ -218,6 +262,7 @@ int run_in_foreground(const RunOptions& o, StartReport* report) {
   SignalForwarder forwarder(streamer, *output, stop_grace(o), give_up);
   streamer.wait_for_completion();
   if (guard) guard->over();
+  dashboard.reset();  // pages watching the run see their stream end with it
   complete_summary(summary, streamer, failures, *output, started);
   const int status = finish(*output, summary);
   run_end.mark();

@@ -154,6 +154,10 @@ public:
   /// Waits until the run is no longer running (its recorder ended it or died), at most
   /// `timeout`; true when it ended. Sleeps on the run directory's changes, no polling loop.
   bool wait_for_end(const RunRecord& run, std::chrono::milliseconds timeout) const;
+  /// Sends `signo` (SIGTERM, SIGKILL) to a run of this machine: to its child's process group,
+  /// else to the child, else (not started yet, already gone; SIGTERM only) to the logstream
+  /// that records it, which forwards a stop. False when no process was reached.
+  bool signal(const RunRecord& run, int signo) const;
 
   /// Removes a finished run: its directory (a log elsewhere, given with --log, stays) and its
   /// index row. Throws StoreError (EBUSY) for a running run, RunLookupError when it is already

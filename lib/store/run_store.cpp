@@ -1,6 +1,7 @@
 // RunStore: listing and reading a store's runs (see run_store.hpp); recording is RunRecorder's.
 #include <logstream/run_store.hpp>
 
+#include <signal.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -167,6 +168,15 @@ bool RunStore::wait_for_end(const RunRecord& run, std::chrono::milliseconds time
     // The lock goes after the last snapshot; a second at most between looks covers that gap.
     watch.wait(std::min<std::chrono::milliseconds>(left, std::chrono::seconds(1)));
   }
+}
+
+bool RunStore::signal(const RunRecord& run, int signo) const {
+  // Only while its recorder holds the run's lock: then its pids are still the run's (a pid
+  // of a run long over may be another process's by now).
+  if (!store::recorder_alive(store::RunDirectory{impl_->runs_dir() / run.id})) return false;
+  if (run.pid && ::kill(-*run.pid, signo) == 0) return true;
+  if (run.pid && ::kill(*run.pid, signo) == 0) return true;
+  return run.supervisor_pid && signo == SIGTERM && ::kill(*run.supervisor_pid, SIGTERM) == 0;
 }
 
 void RunStore::remove(const RunRecord& run) {

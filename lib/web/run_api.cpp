@@ -2,6 +2,7 @@
 #include "web/run_api.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -71,6 +72,25 @@ Answer RunApi::get(const HttpRequest& request) const {
   if (path->rest == "metrics") return metrics(record, request);
   if (path->rest == "log") return log(record);
   return error_response(404, fmt::format("no such API path: {}", request.path));
+}
+
+bool RunApi::is_stop(std::string_view path) {
+  const auto parsed = run_path(path);
+  return parsed && parsed->rest == "stop";
+}
+
+HttpResponse RunApi::stop(const HttpRequest& request) const {
+  const auto path = run_path(request.path);
+  if (!path || path->rest != "stop") return error_response(404, fmt::format("no such API path: {}", request.path));
+  auto found = lookup(path->id);
+  if (auto* error = std::get_if<HttpResponse>(&found)) return std::move(*error);
+  const RunRecord& record = std::get<RunRecord>(found);
+  if (record.state != RunState::running)
+    return error_response(409, fmt::format("run {} is not running ({})", record.id, to_string(record.state)));
+  if (!store_.signal(record, SIGTERM))
+    return error_response(409, fmt::format("run {} has no process on this machine to stop", record.id));
+  // Accepted: the run ends as its recorder sees the child go (its events stream says when).
+  return json_response(json::dump(json::Json{{"id", record.id}, {"signal", "SIGTERM"}}), 202);
 }
 
 std::variant<RunRecord, HttpResponse> RunApi::lookup(std::string_view id) const {

@@ -31,6 +31,11 @@ public:
 
   /// Any request under /api/ (method already known to be GET or HEAD).
   Answer get(const HttpRequest& request) const;
+  /// POST /api/runs/{id}/stop, once the server allowed it: SIGTERM to the run (202), 409 when
+  /// it is not running here.
+  HttpResponse stop(const HttpRequest& request) const;
+  /// Whether `path` is /api/runs/{id}/stop.
+  static bool is_stop(std::string_view path);
 
   static constexpr std::size_t default_line_limit = 1000;
   static constexpr std::size_t max_line_limit = 10'000;

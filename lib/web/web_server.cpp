@@ -2,12 +2,15 @@
 // (routes), and the server's life on the runtime's loop.
 #include <logstream/web_server.hpp>
 
+#include <logstream/logstream.hpp>
+
 #include <signal.h>
 
 #include <future>
 
 #include <fmt/format.h>
 
+#include "json/json.hpp"
 #include "web/access.hpp"
 #include "web/http_server.hpp"
 #include "web/run_api.hpp"
@@ -37,6 +40,7 @@ struct WebServer::Impl {
 
   void handle(web::Connection& connection, web::HttpRequest&& request);
   void route(web::Connection& connection, web::HttpRequest&& request);
+  web::HttpResponse control(const web::HttpRequest& request);
   void answer(web::Connection& connection, web::Answer&& answer, bool head_only,
               const std::optional<std::string>& set_cookie);
 
@@ -106,6 +110,16 @@ void WebServer::Impl::route(web::Connection& connection, web::HttpRequest&& requ
       return;
     }
   }
+  if (request.method == "POST" && web::RunApi::is_stop(request.path)) {
+    answer(connection, control(request), false, set_cookie);
+    return;
+  }
+  if (request.path == "/api/server") {
+    // What the page adapts to: whether it may offer to stop a run.
+    const json::Json about{{"version", logstream::version()}, {"control", options.allow_control}};
+    answer(connection, web::json_response(json::dump(about)), request.method == "HEAD", set_cookie);
+    return;
+  }
   const bool head_only = request.method == "HEAD";
   if (request.method != "GET" && !head_only) {
     web::HttpResponse refused = web::error_response(405, fmt::format("{} is not served here", request.method));
@@ -122,6 +136,19 @@ void WebServer::Impl::route(web::Connection& connection, web::HttpRequest&& requ
     return;
   }
   connection.respond(web::error_response(404, fmt::format("not found: {}", request.path)), head_only);
+}
+
+// A control request: allowed by the server's options, made with the token (authenticate()
+// asked for it), and, from a browser, by a page of this server: a page elsewhere cannot make a
+// visitor's browser stop a run (its Origin names it; a same-site page has no other way in).
+web::HttpResponse WebServer::Impl::control(const web::HttpRequest& request) {
+  if (!options.allow_control)
+    return web::error_response(403, "control is off: the server was started without --allow-control");
+  const std::string* origin = request.header("origin");
+  const std::string* host = request.header("host");
+  if (origin && (!host || *origin != "http://" + *host))
+    return web::error_response(403, fmt::format("a control request from another origin ({}) is refused", *origin));
+  return api.stop(request);
 }
 
 void WebServer::Impl::answer(web::Connection& connection, web::Answer&& answer, bool head_only,

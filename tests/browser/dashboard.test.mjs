@@ -158,3 +158,35 @@ test('a run of a million lines: the page holds a bounded number of rows, jumps t
   assert.ok(JSHeapUsedSize < 100 * 1024 * 1024, `JS heap ${JSHeapUsedSize} bytes`);
   assert.deepEqual(page.errors, []);
 });
+
+test('with --allow-control, the token link opens the page and its Stop button stops the run', async (t) => {
+  const store = new Store();
+  const server = await Server.start(store, '127.0.0.1:0', '--allow-control');
+  t.after(async () => {
+    await server.stop();
+    store.remove();
+  });
+  assert.ok(server.token, 'control needs a token, printed in the URL');
+  const id = store.run('long', 'sleep', '60000');
+  // The printed link trades its token for a cookie, then the page's own addresses work.
+  const page = await openPage(browser, server.url);
+  await until(() => !page.url().includes('token='), { what: 'the token out of the address bar' });
+  await until(() => page.$(`tr[data-run="${id}"]`), { what: 'the run in the list' });
+  await page.goto(`${server.origin}/runs/${id}`, { waitUntil: 'domcontentloaded' });
+  await until(() => page.$eval('button.stop', (b) => !b.hidden).catch(() => false), { what: 'the Stop button' });
+  await page.click('button.stop');
+  const run = await server.ended(id);
+  assert.notEqual(run.state, 'running');
+  await until(async () => (await page.$eval('.run-head .state', (n) => n.textContent)) === run.state, { what: 'the page to show the end' });
+  assert.equal(await page.$eval('button.stop', (b) => b.hidden), true);
+  assert.deepEqual(page.errors, []);
+});
+
+test('without --allow-control there is no Stop button', async (t) => {
+  const { store, server } = await served(t);
+  const id = store.run('long', 'slow', '100', '100');
+  const page = await openPage(browser, `${server.url}runs/${id}`);
+  await until(async () => (await logState(page)).total > 0, { what: 'a line' });
+  await until(() => page.evaluate(() => globalThis.logstream.view.control === false), { what: 'the server\'s answer' });
+  assert.equal(await page.$eval('button.stop', (b) => b.hidden), true);
+});

@@ -48,16 +48,16 @@ export class Store {
 
 /// `logstream serve` of a store; `url` once it listens.
 export class Server {
-  static async start(store, listen = '127.0.0.1:0') {
+  static async start(store, listen = '127.0.0.1:0', ...options) {
     const server = new Server();
-    server.process = spawn(CLI, ['serve', '--listen', listen], { env: store.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    server.process = spawn(CLI, ['serve', '--listen', listen, ...options], { env: store.env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     server.exited = new Promise((resolve) => server.process.on('exit', resolve));
     server.url = await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 20_000);
       server.process.stderr.on('data', (chunk) => {
         stderr += chunk;
-        const match = stderr.match(/dashboard at (http:\/\/\S+\/)/);
+        const match = stderr.match(/dashboard at (http:\/\/\S+)\n/);
         if (match) {
           clearTimeout(timer);
           resolve(match[1]);
@@ -66,12 +66,14 @@ export class Server {
       server.process.on('exit', (code) => reject(new Error(`serve exited (${code}): ${stderr}`)));
     });
     server.origin = new URL(server.url).origin;
+    server.token = new URL(server.url).searchParams.get('token');
     server.listen = new URL(server.url).host;
     return server;
   }
 
   async api(path) {
-    const response = await fetch(this.origin + path);
+    const headers = this.token ? { Authorization: `Bearer ${this.token}` } : {};
+    const response = await fetch(this.origin + path, { headers });
     if (!response.ok) throw new Error(`${path}: ${response.status}`);
     return response.json();
   }

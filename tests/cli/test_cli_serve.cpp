@@ -22,10 +22,10 @@ struct Served {
   CliOptions options() const { return CliOptions{.env = {{"LOGSTREAM_HOME", (dir / "home").string()}}, .cwd = dir.path()}; }
 };
 
-// The port of "logstream: dashboard at http://127.0.0.1:PORT/".
+// The port of "logstream: dashboard at http://127.0.0.1:PORT/[...]".
 std::uint16_t announced_port(CliProcess& serve) {
   REQUIRE(serve.err_contains("dashboard at http://127.0.0.1:", 30s));
-  REQUIRE(serve.read_until([&] { return serve.err().find("/\n", serve.err().find("dashboard at")) != std::string::npos; }, 30s));
+  REQUIRE(serve.read_until([&] { return serve.err().find('\n', serve.err().find("dashboard at")) != std::string::npos; }, 30s));
   const std::string& err = serve.err();
   const auto at = err.find("dashboard at http://127.0.0.1:") + std::string("dashboard at http://127.0.0.1:").size();
   return static_cast<std::uint16_t>(std::stoi(err.substr(at)));
@@ -140,4 +140,78 @@ TEST_CASE("cli serve: off loopback the printed URL carries the token that is nee
   CHECK(client.get("/api/runs?token=tok-123").status == 200);
   ::kill(serve.pid(), SIGTERM);
   CHECK(serve.finish(30s) == 0);
+}
+
+TEST_CASE("cli serve --allow-control: POST stop with the token stops a running run; every other way is refused", "[cli][web]") {
+  Served s;
+  REQUIRE(run_cli(run_args({"--plain", "--quiet", "--name", "done"}, {"lines", "2"}), s.options()).status == 0);
+  const std::string id = run_cli({"run", "-d", "--name", "long", "--", test_child_path(), "sleep", "60000"}, s.options()).out;
+  REQUIRE(!id.empty());
+  const std::string run = id.substr(0, id.find('\n'));
+
+  SECTION("without --allow-control, stop is refused") {
+    CliProcess serve({"serve", "--listen", "127.0.0.1:0"}, s.options());
+    HttpClient client(announced_port(serve));
+    CHECK(client.post("/api/runs/" + run + "/stop").status == 403);
+    CHECK(Json::parse(client.get("/api/server").body)["control"] == false);
+    CHECK(Json::parse(client.get("/api/runs/" + run).body)["state"] == "running");
+    ::kill(serve.pid(), SIGTERM);
+    CHECK(serve.finish(30s) == 0);
+  }
+  SECTION("with it: the token, this server's origin, a running run") {
+    CliProcess serve({"serve", "--listen", "127.0.0.1:0", "--allow-control", "--token", "t0k"}, s.options());
+    HttpClient client(announced_port(serve));
+    const std::string stop = "/api/runs/" + run + "/stop";
+    CHECK(client.post(stop).status == 401);
+    const std::pair<std::string, std::string> bearer{"Authorization", "Bearer t0k"};
+    CHECK(Json::parse(client.get("/api/server", {bearer}).body)["control"] == true);
+    const auto foreign = client.post(stop, {bearer, {"Origin", "http://evil.example"}});
+    CHECK(foreign.status == 403);
+    CHECK(foreign.body.find("another origin") != std::string::npos);
+    CHECK(client.post("/api/runs/done/stop", {bearer}).status == 409);
+    CHECK(client.post("/api/runs/nothing/stop", {bearer}).status == 404);
+    CHECK(Json::parse(client.get("/api/runs/" + run, {bearer}).body)["state"] == "running");
+    const auto stopped = client.post(stop, {bearer, {"Origin", "http://" + client.host()}});
+    CHECK(stopped.status == 202);
+    CHECK(Json::parse(stopped.body)["id"] == run);
+    REQUIRE(run_cli({"logs", "-f", run}, s.options()).status == 0);  // returns once the run ended
+    const Json ended = Json::parse(client.get("/api/runs/" + run, {bearer}).body);
+    CHECK(ended["state"] != "running");
+    CHECK(client.post(stop, {bearer}).status == 409);
+    ::kill(serve.pid(), SIGTERM);
+    CHECK(serve.finish(30s) == 0);
+  }
+  run_cli({"stop", run}, s.options());
+}
+
+TEST_CASE("cli run --web: the run's own process serves its page and the API while it runs; a bad address is refused", "[cli][web]") {
+  Served s;
+  CliOptions quiet = s.options();
+  quiet.stdout_file = "/dev/null";
+  CliProcess run(run_args({"--plain", "--web=127.0.0.1:0", "--name", "webbed"}, {"slow", "400", "25"}), quiet);
+  REQUIRE(run.err_contains("dashboard at http://127.0.0.1:", 30s));
+  REQUIRE(run.read_until([&] { return run.err().find('\n', run.err().find("dashboard at")) != std::string::npos; }, 30s));
+  const std::string& err = run.err();
+  const auto at = err.find("dashboard at http://127.0.0.1:") + std::string("dashboard at http://127.0.0.1:").size();
+  const auto port = static_cast<std::uint16_t>(std::stoi(err.substr(at)));
+  const std::string path = err.substr(err.find('/', at), err.find('\n', at) - err.find('/', at));
+  REQUIRE(path.starts_with("/runs/"));
+  const std::string id = path.substr(6);
+  HttpClient client(port);
+  const auto page = client.get(path);
+  CHECK(page.status == 200);
+  CHECK(page.header("content-type") == "text/html; charset=utf-8");
+  const Json detail = Json::parse(client.get("/api/runs/" + id).body);
+  CHECK(detail["name"] == "webbed");
+  CHECK(detail["state"] == "running");
+  CHECK(run.finish(60s) == 0);
+  CHECK(Json::parse(run_cli({"show", "--json", id}, s.options()).out)["lines"] == 400);
+
+  const CliResult bad = run_cli(run_args({"--web=nonsense"}, {"exit", "0"}), s.options());
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("--web: 'nonsense' is not HOST:PORT") != std::string::npos);
+  CHECK(run_cli(run_args({"--web", "--no-store"}, {"exit", "0"}), s.options()).status == 2);
+  CHECK(run_cli({"run", "--web=example.com:80", "--", test_child_path(), "exit", "0"}, s.options()).status == 125);
+  // A bare --web never takes the command for its address (the default one, or a free port).
+  CHECK(run_cli({"run", "--plain", "--web", test_child_path(), "exit", "3"}, s.options()).status == 3);
 }

@@ -97,9 +97,19 @@ public:
 
   HttpReply get(const std::string& target, std::vector<std::pair<std::string, std::string>> headers = {},
                 std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
-    send_request("GET", target, std::move(headers));
+    return request("GET", target, std::move(headers), timeout);
+  }
+
+  HttpReply post(const std::string& target, std::vector<std::pair<std::string, std::string>> headers = {},
+                 std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+    return request("POST", target, std::move(headers), timeout);
+  }
+
+  HttpReply request(const std::string& method, const std::string& target,
+                    std::vector<std::pair<std::string, std::string>> headers, std::chrono::milliseconds timeout) {
+    send_request(method, target, std::move(headers));
     auto reply = read_reply(timeout);
-    if (!reply) throw std::runtime_error("no reply to GET " + target);
+    if (!reply) throw std::runtime_error("no reply to " + method + " " + target);
     return *reply;
   }
 

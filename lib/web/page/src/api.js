@@ -18,6 +18,20 @@ export async function getJson(url, { signal } = {}) {
   return response.json();
 }
 
+export async function postJson(url) {
+  const response = await fetch(url, { method: 'POST', headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new HttpError(response.status, body.error || response.statusText);
+  return body;
+}
+
+/// What the server allows ({version, control}), asked once.
+let about;
+export function server() {
+  about ??= getJson('/api/server').catch(() => ({ control: false }));
+  return about;
+}
+
 export const runUrl = (id, rest = '') => `/api/runs/${encodeURIComponent(id)}${rest}`;
 
 const HEARTBEAT_MS = 15_000;

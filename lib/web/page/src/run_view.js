@@ -1,6 +1,6 @@
 // The page of one run (/runs/{id}): what ran and how it ended, its progress, a chart per metric
 // and its log, all following the run's events live.
-import { getJson, runUrl, RunEvents, HttpError } from './api.js';
+import { getJson, postJson, runUrl, server, RunEvents, HttpError } from './api.js';
 import { el, setText } from './dom.js';
 import { duration, localTime, elapsed, count } from './format.js';
 import { ProgressPanel } from './progress.js';
@@ -34,8 +34,11 @@ export class RunView {
     this.meta = el('div', { class: 'meta' });
     this.title = el('h1', {}, id);
     this.download = el('a', { href: runUrl(id, '/log'), class: 'download', download: `${id}.log` }, 'Download log');
+    // Offered only where the server was started with --allow-control.
+    this.stopButton = el('button', { type: 'button', class: 'stop', hidden: true }, 'Stop');
+    this.stopButton.addEventListener('click', () => this.stop());
     this.header = el('section', { class: 'card run-head' },
-      el('div', { class: 'run-title' }, this.title, this.state, this.exit),
+      el('div', { class: 'run-title' }, this.title, this.state, this.exit, this.stopButton),
       this.command, this.meta,
       el('div', { class: 'run-figures' },
         el('span', { class: 'label' }, 'Elapsed'), this.elapsed,
@@ -58,7 +61,22 @@ export class RunView {
     this.charts.destroy();
   }
 
+  async stop() {
+    this.stopButton.disabled = true;
+    try {
+      await postJson(runUrl(this.id, '/stop'));
+      setText(this.stopButton, 'Stopping…');
+    } catch (error) {
+      this.stopButton.disabled = false;
+      setText(this.exit, `stop refused: ${error.message}`);
+    }
+  }
+
   async load() {
+    server().then((about) => {
+      this.control = about.control;
+      if (this.run) this.show(this.run);
+    });
     let run;
     try {
       run = await getJson(runUrl(this.id));
@@ -115,6 +133,7 @@ export class RunView {
     this.state.className = `state state-${run.state}`;
     setText(this.state, run.state);
     setText(this.exit, run.state === 'running' ? '' : exitText(run));
+    this.stopButton.hidden = !(this.control && run.state === 'running');
     setText(this.command, shellWords(run.command));
     this.meta.replaceChildren(...[
       el('span', {}, run.id), el('span', {}, run.host), el('span', {}, run.cwd),
