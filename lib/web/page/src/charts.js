@@ -7,7 +7,8 @@ import { el } from './dom.js';
 import { number } from './format.js';
 
 const MAX_POINTS = 4000;
-const SCORE_KEYS = ['score', 'best_score'];
+const SCORE_KEYS = ['score', 'best_score'];  // compared in lower case: "Score" is one
+const isScore = (key) => SCORE_KEYS.includes(key.toLowerCase());
 
 export class MetricCharts {
   constructor() {
@@ -55,7 +56,7 @@ export class MetricCharts {
   setBest(score) {
     if (score === this.best) return;
     this.best = score;
-    for (const key of SCORE_KEYS) if (this.charts.has(key)) this.charts.get(key).dirty = true;
+    for (const chart of this.charts.values()) if (isScore(chart.key)) chart.dirty = true;
     this.schedule();
   }
 
@@ -91,7 +92,7 @@ export class MetricCharts {
       hooks: {
         // The best score as a dashed line across a score's chart.
         draw: [(u) => {
-          if (!SCORE_KEYS.includes(chart.key) || self.best === null || !Number.isFinite(self.best)) return;
+          if (!isScore(chart.key) || self.best === null || !Number.isFinite(self.best)) return;
           const y = u.valToPos(self.best, 'y', true);
           const { ctx } = u;
           ctx.save();

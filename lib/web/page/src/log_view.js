@@ -360,6 +360,6 @@ export class LogView {
     this.pill.hidden = this.follow || this.unseen === 0;
     setText(this.pill, `${count(this.unseen)} new line${this.unseen === 1 ? '' : 's'} ↓`);
     this.followButton.classList.toggle('on', this.follow);
-    setText(this.status, this.matches ? `${count(this.matches.length)} matching of the lines held` : `${count(this.total)} lines`);
+    setText(this.status, this.matches ? `${count(this.matches.length)} matching of the lines held` : `${count(this.total)} lines in the log`);
   }
 }
