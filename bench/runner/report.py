@@ -74,8 +74,19 @@ def _store_targets(st):
              f"{st['listing']['rows'][0]['wall_s'] * 1000:.0f} ms", st["listing"]["rows"][0]["wall_s"] < 0.1)]
 
 
+def _browser_targets(b):
+    t, lat, big = b["throughput"], b["latency"], b["big"]
+    return [(f"browser: a run of {_n(t['rate'])} lines/s with {t['browsers']} pages on it keeps >= 90% of its throughput", f"{t['ratio'] * 100:.0f}%", t["ratio"] >= 0.9),
+            (f"browser: write-to-screen p99 < 100 ms at {_n(lat['rate'])} lines/s", f"{lat['p99_ms']:.0f} ms", lat["p99_ms"] < 100),
+            (f"browser: a {_n(big['lines'])}-line run's page opens, jumps and scrolls in < 100 ms a step",
+             f"open {big['open_ms']:.0f} ms, jump {big['jump_max_ms']:.0f} ms, scroll {big['scroll_max_ms']:.0f} ms (max)",
+             max(big["open_ms"], big["jump_max_ms"], big["scroll_max_ms"]) < 100),
+            ("browser: its JS heap < 100 MB", f"{big['js_heap_mib']:.1f} MiB", big["js_heap_mib"] < 100)]
+
+
 TARGETS = {"throughput": _throughput_targets, "latency": _latency_targets, "memory": _memory_targets,
-           "idle": _idle_targets, "scale": _scale_targets, "store": _store_targets}
+           "idle": _idle_targets, "scale": _scale_targets, "store": _store_targets,
+           "browser": _browser_targets}
 
 
 def _throughput(t):
@@ -145,6 +156,24 @@ def _store(st):
             _table(["command", "wall ms"], [(x["command"], f"{x['wall_s'] * 1000:.0f}") for x in st["listing"]["rows"]])]
 
 
+def _browser(b):
+    t, lat, big = b["throughput"], b["latency"], b["big"]
+    return ["### The dashboard in a browser",
+            f"Debian's Chromium, headless, driven by puppeteer-core (bench/browser/dashboard.mjs), against `logstream serve` of the store. "
+            f"A recorded run of {_n(t['lines'])} plain lines of `gen` paced at {_n(t['rate'])} lines/s, alone and with {t['browsers']} "
+            "pages on its run view, opened as it starts (all on the same cores as the run); the lines/s it achieved:",
+            _table(["configuration", "lines/s", "serve peak RSS MiB"],
+                   [("no page", _n(t["lines_per_s_none"]), _mb(t["serve_rss_kib_none"])),
+                    (f"{t['browsers']} pages", _n(t["lines_per_s_pages"]), _mb(t["serve_rss_kib_pages"]))]),
+            f"Write-to-screen latency at {_n(lat['rate'])} lines/s, measured in the page from the line's `ts` (when logstream read it) "
+            f"to the frame that drew it, {_n(lat['lines'])} lines: p50 {lat['p50_ms']:.0f} ms, p99 {lat['p99_ms']:.0f} ms, "
+            f"max {lat['max_ms']:.0f} ms.",
+            f"A finished run of {_n(big['lines'])} lines: the page opens (its last lines drawn) in {big['open_ms']:.0f} ms; a jump to "
+            f"a random line takes {big['jump_p50_ms']:.0f} ms (median, max {big['jump_max_ms']:.0f}); a wheel step to rows all drawn "
+            f"{big['scroll_p50_ms']:.0f} ms (max {big['scroll_max_ms']:.0f}); {big['dom_rows']} rows in the DOM, a JS heap of "
+            f"{big['js_heap_mib']:.1f} MiB."]
+
+
 def _micro(mi):
     return ["### Components (Google Benchmark)",
             f"One thread, in memory; median of {mi['repetitions']} repetitions. The workloads are described in bench/micro/.",
@@ -153,7 +182,7 @@ def _micro(mi):
 
 
 SECTIONS = {"throughput": _throughput, "latency": _latency, "memory": _memory, "idle": _idle, "scale": _scale, "store": _store,
-            "micro": _micro}
+            "browser": _browser, "micro": _micro}
 
 
 def render(results, machine, command, duration_s):

@@ -5,6 +5,7 @@ import os
 import shlex
 import shutil
 
+from context import REPO_DIR
 from measure import Lost, json_of, median_of, timed
 
 
@@ -223,3 +224,15 @@ def micro(ctx):
             rows.append({"name": b["run_name"], "lines_per_s": b.get("items_per_second", 0),
                          "mb_per_s": b.get("bytes_per_second", 0) / 1e6, "ms": b["real_time"]})
     return {"repetitions": w["repetitions"], "rows": rows}
+
+
+def browser(ctx):
+    """The dashboard in Chromium (bench/browser/dashboard.mjs): a run's throughput with pages on
+    it, write-to-screen latency, and a long run's page (open, jump, scroll, heap)."""
+    chromium = os.environ.get("LOGSTREAM_CHROMIUM", "/usr/bin/chromium")
+    if not os.access(chromium, os.X_OK) or not shutil.which("node"):
+        raise Lost(f"browser: needs node and Chromium ({chromium}): ./dev deps installs them")
+    script = str(REPO_DIR / "bench" / "browser" / "dashboard.mjs")
+    run = timed(["node", script, "--cli", ctx.cli, "--gen", ctx.bin["gen"], "--plan", json.dumps(ctx.plan["browser"])],
+                cwd=str(REPO_DIR), timeout=1800)
+    return json_of(run, "browser")

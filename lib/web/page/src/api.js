@@ -37,6 +37,10 @@ export const runUrl = (id, rest = '') => `/api/runs/${encodeURIComponent(id)}${r
 const HEARTBEAT_MS = 15_000;
 const STALE_AFTER_MS = 2 * HEARTBEAT_MS + 5_000;
 const MAX_BACKOFF_MS = 30_000;
+// Beyond this many lines in a second the page stops reading for the rest of it: the server then
+// waits for this client (at no cost to the run), and a run too fast to read whole is followed
+// by skipping to its newest lines (RunView), the others fetched when scrolled to.
+const MAX_LINES_PER_SECOND = 20_000;
 
 /// Follows one run's events from `fromSeq`. `handlers`: line(lines), progress(p), metric(m),
 /// exit(e), event(name, data) for the others, and state(s) with s one of 'connecting', 'live',
@@ -130,7 +134,13 @@ export class RunEvents {
     this.heard = Date.now();
     this.setState('live');
     this.attempts = 0;
+    this.window = { start: Date.now(), lines: 0 };
     while (!signal.aborted) {
+      if (this.window.lines > MAX_LINES_PER_SECOND) {
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, this.window.start + 1000 - Date.now())));
+        this.window = { start: Date.now(), lines: 0 };
+        this.heard = Date.now();
+      }
       const { value, done } = await reader.read();
       if (done) break;
       this.heard = Date.now();
@@ -165,6 +175,8 @@ export class RunEvents {
       // Only lines after those held: a resend after a reconnect shows nothing twice.
       const fresh = payload.filter((line) => line.seq >= this.next);
       if (fresh.length) {
+        if (Date.now() - this.window.start >= 1000) this.window = { start: Date.now(), lines: 0 };
+        this.window.lines += fresh.length;
         this.next = fresh[fresh.length - 1].seq + 1;
         this.handlers.line?.(fresh);
       }

@@ -9,6 +9,10 @@ import { LogView } from './log_view.js';
 
 const TAIL_LINES = 1000;      // the lines a page starts with; older ones come by seq on demand
 const CHART_POINTS = 600;
+// Following a run this many seqs behind its end, the page skips to the end (rows in between
+// stay reachable by scrolling); checked every CATCH_UP_MS.
+const SKIP_BEHIND = 50_000;
+const CATCH_UP_MS = 2000;
 
 // A command line as a shell would take it back.
 function shellWords(argv) {
@@ -50,12 +54,14 @@ export class RunView {
       el('div', { class: 'run-columns' }, this.progress.element, this.charts.element), this.log.element);
     root.replaceChildren(this.element);
     this.ticker = setInterval(() => this.tick(), 1000);
+    this.catchUp = setInterval(() => this.skipIfBehind(), CATCH_UP_MS);
     this.load();
   }
 
   destroy() {
     this.closed = true;
     clearInterval(this.ticker);
+    clearInterval(this.catchUp);
     this.events?.close();
     this.log.destroy();
     this.charts.destroy();
@@ -97,7 +103,12 @@ export class RunView {
       // The log and charts fill from the events and as rows are fetched.
     }
     if (this.closed) return;
-    this.events = new RunEvents(run.id, lastSeq + 1, {
+    this.follow(lastSeq + 1);
+  }
+
+  follow(fromSeq) {
+    this.events?.close();
+    this.events = new RunEvents(this.run.id, fromSeq, {
       line: (lines) => {
         this.log.append(lines);
         this.run.lines = Math.max(this.run.lines, lines[lines.length - 1].seq);
@@ -114,6 +125,26 @@ export class RunView {
       },
       state: (s) => this.connection(s),
     });
+  }
+
+  // A run faster than the page reads: while following, jump to its newest lines.
+  async skipIfBehind() {
+    if (this.closed || this.skipping || !this.events || this.run?.state !== 'running' || !this.log.follow) return;
+    this.skipping = true;
+    try {
+      const run = await getJson(runUrl(this.id));
+      if (!this.closed && this.log.follow && run.lines - this.events.next > SKIP_BEHIND) {
+        // The stream stops first: rows are counted, and a line appended meanwhile would miscount.
+        const next = this.events.next;
+        this.events.close();
+        const lastSeq = await this.log.loadTail(TAIL_LINES).catch(() => 0);
+        if (!this.closed) this.follow(Math.max(next, lastSeq + 1));
+      }
+    } catch {
+      // Checked again at the next interval.
+    } finally {
+      this.skipping = false;
+    }
   }
 
   // The run's record again (its final state and end time after the exit).
