@@ -190,3 +190,25 @@ test('without --allow-control there is no Stop button', async (t) => {
   await until(() => page.evaluate(() => globalThis.logstream.view.control === false), { what: 'the server\'s answer' });
   assert.equal(await page.$eval('button.stop', (b) => b.hidden), true);
 });
+
+test('a run far faster than the page reads: following skips to its newest lines, and the page stays small', async (t) => {
+  const { store, server } = await served(t);
+  const id = store.run('fast', 'paced', '2000000', '400000');
+  const page = await openPage(browser, `${server.url}runs/${id}`);
+  await until(async () => (await logState(page)).total > 0, { what: 'the first lines' });
+  const run = await server.ended(id, 60_000);
+  assert.equal(run.lines, 2_000_000);
+  // Reading every line at the page's pace would take minutes; following shows the end at once.
+  await until(async () => {
+    const s = await logState(page);
+    return s.follow && s.shownSeqs.includes(2_000_000);
+  }, { what: 'the last line in view', ms: 30_000 });
+  const state = await logState(page);
+  assert.equal(state.total, 2_000_000, 'rows are counted in the log, skipped ones included');
+  assert.ok(state.held.length <= 50_000, `${state.held.length} lines held`);
+  assert.ok(state.domRows < 100, `${state.domRows} rows in the DOM`);
+  // The skipped lines are there to scroll back to.
+  await page.evaluate(() => globalThis.logstream.view.log.jumpTo(1_000_000));
+  await until(() => page.$eval('.log-row.highlighted .seq', (n) => n.textContent === '1000000').catch(() => false), { what: 'line 1000000' });
+  assert.deepEqual(page.errors, []);
+});

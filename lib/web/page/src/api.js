@@ -147,7 +147,7 @@ export class RunEvents {
       if (this.state !== 'live') this.setState('live');
       buffer += value;
       let end;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
+      while (!signal.aborted && (end = buffer.indexOf('\n\n')) >= 0) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
         if (this.dispatch(block)) exited = true;
@@ -156,8 +156,9 @@ export class RunEvents {
     return exited;
   }
 
-  // One event's block of fields; true for the exit.
+  // One event's block of fields; true for the exit. Nothing is handed on once closed.
   dispatch(block) {
+    if (this.closed) return false;
     let name = 'message', id = null;
     const data = [];
     for (const line of block.split('\n')) {

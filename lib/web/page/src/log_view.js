@@ -180,7 +180,7 @@ export class LogView {
   // run is too long for a scroll height of a row's height per line.
   topFromScroll() {
     if (!this.scaled()) return 1 + Math.floor(this.viewport.scrollTop / this.rowHeight);
-    const range = Math.max(1, this.viewport.scrollHeight - this.viewport.clientHeight);
+    const range = Math.max(1, this.maxScroll());
     return 1 + Math.round((this.viewport.scrollTop / range) * (this.lastTop() - 1));
   }
 
@@ -311,7 +311,7 @@ export class LogView {
     this.spacer.style.height = `${this.spacerHeight()}px`;
     if (this.follow) {
       if (Math.abs(this.viewport.scrollTop - this.maxScroll()) >= 1) this.setScroll(this.maxScroll());
-      this.top = Math.max(1, Math.min(this.lastTop(), this.topFromScroll()));
+      this.top = this.scaled() ? this.lastTop() : Math.max(1, Math.min(this.lastTop(), this.topFromScroll()));
     } else {
       this.top = Math.max(1, Math.min(this.lastTop(), this.top));
       const wanted = Math.min(this.maxScroll(), this.scrollFromTop(this.top));

@@ -129,7 +129,7 @@ export class RunView {
 
   // A run faster than the page reads: while following, jump to its newest lines.
   async skipIfBehind() {
-    if (this.closed || this.skipping || !this.events || this.run?.state !== 'running' || !this.log.follow) return;
+    if (this.closed || this.skipping || !this.events || this.events.closed || !this.log.follow) return;
     this.skipping = true;
     try {
       const run = await getJson(runUrl(this.id));
