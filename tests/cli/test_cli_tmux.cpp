@@ -139,8 +139,10 @@ TEST_CASE("cli tmux: the panel shows model, bars and score, and survives a resiz
   const std::string command = "cd " + shell_quote(dir.path().string()) + " && TERM=screen" +
                               " TSAN_OPTIONS=\"${TSAN_OPTIONS:+$TSAN_OPTIONS:}log_path=" + report + "\"" +
                               " ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=" + report + "\"" +
-                              " exec " + shell_quote(cli_path()) + " run -- " + shell_quote(test_child_path()) + " train 2 40 60";
+                              " exec " + shell_quote(cli_path()) + " run -- " + shell_quote(test_child_path()) + " train 2 100 60";
   tmux.run({"new-session", "-d", "-s", "main", "-x", "100", "-y", "30", command});
+  // Position 2 begins 6 s in (100 trials of 60 ms) and the run ends at 12 s: time enough for the
+  // waits below under a sanitizer, so that the run cannot end before the screen is looked at.
 
   std::string screen;
   REQUIRE(tmux.wait_for_screen([&](const std::string& s) { screen = s; return shows_panel(s); }, 10s));
@@ -161,7 +163,7 @@ TEST_CASE("cli tmux: the panel shows model, bars and score, and survives a resiz
   CHECK(clean);
 
   // Some lines later, still intact.
-  const bool later = tmux.wait_for_screen([&](const std::string& s) { screen = s; return s.find("Position 2/2") != std::string::npos; }, 15s);
+  const bool later = tmux.wait_for_screen([&](const std::string& s) { screen = s; return s.find("Position 2/2") != std::string::npos; }, 30s);
   // When the screen stops changing, where every process of the pane stands (what each thread waits
   // in), and what the pane's process last wrote: the display, the pipeline or the terminal?
   if (!later) {
@@ -173,7 +175,7 @@ TEST_CASE("cli tmux: the panel shows model, bars and score, and survives a resiz
   REQUIRE(later);
   CHECK(screen_problem(screen, 60) == "");
 
-  REQUIRE(tmux.wait_for_screen([&](const std::string&) { return tmux.run({"display", "-p", "-t", "main", "#{pane_dead}"}) == "1\n"; }, 20s));
+  REQUIRE(tmux.wait_for_screen([&](const std::string&) { return tmux.run({"display", "-p", "-t", "main", "#{pane_dead}"}) == "1\n"; }, 40s));
   screen = tmux.screen();
   INFO(screen);
   CHECK(screen.find("exit code 0, status 0") != std::string::npos);
