@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <condition_variable>
 #include <string>
@@ -50,19 +51,44 @@ inline std::size_t count_dir(const char* path) {
 }
 
 inline std::size_t open_fds() { return count_dir("/proc/self/fd"); }
-inline std::size_t threads() { return count_dir("/proc/self/task"); }
-
-/// The thread count once it is `expected`, or what it is after `deadline`. A joined thread can
-/// still be listed in /proc for a moment (pthread_join returns when the thread cleared its tid,
-/// before the kernel releases the task), so a count is compared once it settled.
-inline std::size_t threads_settled_at(std::size_t expected, std::chrono::milliseconds deadline = std::chrono::seconds(5)) {
-  const auto end = std::chrono::steady_clock::now() + deadline;
-  std::size_t n = threads();
-  while (n != expected && std::chrono::steady_clock::now() < end) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    n = threads();
+/// This process's live threads by id, with their names: a thread that has exited can still be
+/// listed for a moment, as a zombie or dead task; those are left out.
+inline std::map<long, std::string> thread_ids() {
+  std::map<long, std::string> out;
+  if (DIR* d = ::opendir("/proc/self/task")) {
+    while (dirent* e = ::readdir(d)) {
+      if (e->d_name[0] == '.') continue;
+      const std::string task = std::string("/proc/self/task/") + e->d_name;
+      std::ifstream stat(task + "/stat");
+      std::string line;
+      std::getline(stat, line);
+      const auto paren = line.rfind(')');
+      const char state = paren != std::string::npos && paren + 2 < line.size() ? line[paren + 2] : 'X';
+      if (state == 'Z' || state == 'X') continue;
+      std::ifstream comm(task + "/comm");
+      std::string name;
+      std::getline(comm, name);
+      out.emplace(std::atol(e->d_name), name);
+    }
+    ::closedir(d);
   }
-  return n;
+  return out;
+}
+
+/// The threads alive now that were not in `before` ("tid:name ..."), once there are none or
+/// after `deadline`: empty when every thread started since has gone. Ids, not a count: a thread
+/// of an earlier test may still be ending when `before` is taken (pthread_join returns before
+/// the kernel releases the task), and leaves later without hiding a new one.
+inline std::string threads_added_since(const std::map<long, std::string>& before,
+                                       std::chrono::milliseconds deadline = std::chrono::seconds(5)) {
+  const auto end = std::chrono::steady_clock::now() + deadline;
+  for (;;) {
+    std::string added;
+    for (const auto& [tid, name] : thread_ids())
+      if (!before.contains(tid)) added += std::to_string(tid) + ":" + name + " ";
+    if (added.empty() || std::chrono::steady_clock::now() >= end) return added;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
 }
 
 /// Live or zombie processes whose parent is this process.
