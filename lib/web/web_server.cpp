@@ -168,43 +168,57 @@ void WebServer::Impl::answer(web::Connection& connection, web::Answer&& answer, 
   connection.stream(std::move(streamed.head), std::move(streamed.body));
 }
 
-WebServer::WebServer(Runtime& runtime, const RunStore& store, WebServerOptions options) {
-  ignore_default_sigpipe();
-  auto impl = std::make_unique<Impl>(store, options, runtime.loop());
-  if (runtime.on_loop_thread()) {
-    impl->listen();
-  } else {
-    std::promise<void> listened;
-    runtime.post([&] {
-      try {
-        impl->listen();
-        listened.set_value();
-      } catch (...) {
-        listened.set_exception(std::current_exception());
-      }
-    });
-    listened.get_future().get();
-  }
-  runtime_ = &runtime;
-  impl_ = std::move(impl);
-}
+namespace {
 
-WebServer::~WebServer() {
-  if (!impl_) return;
-  Impl* impl = impl_.release();
-  if (runtime_->on_loop_thread()) {
-    // Cannot wait here: the handles close during later turns of the loop, then impl goes.
+// Deletes `impl` once libuv is done with its handles (closing is asynchronous, and a close
+// callback still reaches the server): waits for that off the loop thread; on it, the deletion
+// happens in a later turn of the loop.
+void close_and_delete(Runtime& runtime, WebServer::Impl* impl) {
+  if (runtime.on_loop_thread()) {
     impl->server.close([impl] { delete impl; });
     return;
   }
   std::promise<void> closed;
-  runtime_->post([&] {
+  runtime.post([&] {
     impl->server.close([impl, &closed] {
       delete impl;
       closed.set_value();
     });
   });
   closed.get_future().get();
+}
+
+}  // namespace
+
+WebServer::WebServer(Runtime& runtime, const RunStore& store, WebServerOptions options) {
+  ignore_default_sigpipe();
+  auto impl = std::make_unique<Impl>(store, options, runtime.loop());
+  try {
+    if (runtime.on_loop_thread()) {
+      impl->listen();
+    } else {
+      std::promise<void> listened;
+      runtime.post([&] {
+        try {
+          impl->listen();
+          listened.set_value();
+        } catch (...) {
+          listened.set_exception(std::current_exception());
+        }
+      });
+      listened.get_future().get();
+    }
+  } catch (...) {
+    // A listener that failed to bind is still closing: the server goes once it has.
+    close_and_delete(runtime, impl.release());
+    throw;
+  }
+  runtime_ = &runtime;
+  impl_ = std::move(impl);
+}
+
+WebServer::~WebServer() {
+  if (impl_) close_and_delete(*runtime_, impl_.release());
 }
 
 std::uint16_t WebServer::port() const noexcept { return impl_->address.port; }

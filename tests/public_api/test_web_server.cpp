@@ -387,3 +387,23 @@ TEST_CASE("web server: oversized requests, too many clients and bad methods get 
   }
   CHECK(status == 200);
 }
+
+TEST_CASE("web server: one that cannot listen throws, naming the address, and leaves the runtime as it was", "[web]") {
+  ServedStore served;
+  const std::string taken = "127.0.0.1:" + std::to_string(served.server.port());
+  for (int i = 0; i < 20; ++i) {
+    // Its listener closes after the constructor threw; nothing of it may be touched then.
+    try {
+      logstream::WebServer refused(served.runtime, *served.store, logstream::WebServerOptions{.listen = taken});
+      FAIL("a second server listened on " << taken);
+    } catch (const logstream::CodedError& e) {
+      CHECK(std::string(e.what()).find("cannot listen on " + taken) != std::string::npos);
+    }
+  }
+  // The runtime still serves, and a new server listens beside the first.
+  logstream::WebServer another(served.runtime, *served.store, on_free_port());
+  HttpClient client(another.port());
+  CHECK(client.get("/api/runs").status == 200);
+  HttpClient first(served.server.port());
+  CHECK(first.get("/api/runs").status == 200);
+}
