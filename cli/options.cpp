@@ -186,7 +186,7 @@ void define_serve(CLI::App& serve, ServeOptions& o) {
   serve.add_option("--allow-host", o.allowed_hosts, "A host name the browser may use besides the address (repeatable)")
       ->type_name("NAME");
   serve.add_option("--token", o.token, "The token requests need (off loopback; default: a generated one)")->type_name("TOKEN");
-  serve.add_flag("--allow-control", o.allow_control, "Require the token for control (stopping runs from the page is not served yet)");
+  serve.add_flag("--allow-control", o.allow_control, "Let the page stop runs (POST /api/runs/ID/stop); the token is then needed on loopback too");
   serve.footer("Prints the dashboard's URL on stderr and serves until Ctrl-C or SIGTERM.\n"
                "Off loopback a token is needed: open the printed URL once, the browser keeps it in a cookie.");
 }

@@ -25,8 +25,8 @@ struct LOGSTREAM_API WebServerOptions {
   std::vector<std::string> allowed_hosts;
   /// Needed off loopback and with allow_control; empty: one is generated (see token()).
   std::string token;
-  /// Requires the token, also on loopback: for the control requests (POST /api/runs/{id}/stop,
-  /// not served yet), which will need it.
+  /// Serves POST /api/runs/{id}/stop (SIGTERM to a running run of this machine), which then
+  /// needs the token, also on loopback, and, from a browser, a page of this server (its Origin).
   bool allow_control = false;
   /// Connections at once; one more is answered 503 with Retry-After.
   std::size_t max_clients = 64;
