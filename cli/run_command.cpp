@@ -16,6 +16,7 @@
 #include <logstream/web_server.hpp>
 
 #include "child_guard.hpp"
+#include "dashboard.hpp"
 #include "detach.hpp"
 #include "exit_status.hpp"
 #include "fifo_log_sink.hpp"
@@ -124,27 +125,15 @@ int finish(Output& output, RunSummary& summary) {
   return summary.status;
 }
 
-// run --web: the store's dashboard served from the run's own runtime (no thread of its own).
-// Null, with the error said, when it cannot listen.
+// run --web: the store's dashboard served from the run's own runtime (no thread of its own);
+// a bare --web takes a free port when the default one is taken (a `serve`, another run).
 std::unique_ptr<WebServer> serve_dashboard(Runtime& runtime, const RunStore& store, const std::string& web, int& status) {
-  const bool default_address = web == web_default_address;
-  const std::string listen = default_address ? default_dashboard_address : web;
+  if (web != web_default_address) return start_dashboard(runtime, store, WebServerOptions{.listen = web}, "--web", status);
   try {
-    try {
-      return std::make_unique<WebServer>(runtime, store, WebServerOptions{.listen = listen});
-    } catch (const CodedError&) {
-      // The default port taken (a `logstream serve`, another run): any free one will do.
-      if (!default_address) throw;
-      return std::make_unique<WebServer>(runtime, store, WebServerOptions{.listen = "127.0.0.1:0"});
-    }
-  } catch (const std::invalid_argument& e) {
-    say(std::string("--web: ") + e.what());
-    status = usage_status;
-  } catch (const CodedError& e) {
-    say(std::string("--web: ") + e.what());
-    status = internal_failure_status;
+    return std::make_unique<WebServer>(runtime, store, WebServerOptions{.listen = default_dashboard_address});
+  } catch (const CodedError&) {
+    return start_dashboard(runtime, store, WebServerOptions{.listen = "127.0.0.1:0"}, "--web", status);
   }
-  return nullptr;
 }
 
 // The run's page: the dashboard's address with the run's path before any token.

@@ -6,6 +6,7 @@
 #include <logstream/runtime.hpp>
 #include <logstream/web_server.hpp>
 
+#include "dashboard.hpp"
 #include "exit_status.hpp"
 #include "messages.hpp"
 #include "options.hpp"
@@ -19,20 +20,14 @@ int serve_command(const ServeOptions& o) {
   if (!store) return internal_failure_status;
   // The server lives on the loop thread: no worker is needed.
   Runtime runtime(RuntimeOptions{.worker_threads = 0});
-  std::unique_ptr<WebServer> server;
-  try {
-    server = std::make_unique<WebServer>(runtime, *store,
-                                         WebServerOptions{.listen = o.listen,
-                                                          .allowed_hosts = o.allowed_hosts,
-                                                          .token = o.token,
-                                                          .allow_control = o.allow_control});
-  } catch (const std::invalid_argument& e) {
-    say(std::string("--listen: ") + e.what());
-    return usage_status;
-  } catch (const CodedError& e) {
-    say(e.what());
-    return internal_failure_status;
-  }
+  int status = 0;
+  const auto server = start_dashboard(runtime, *store,
+                                      WebServerOptions{.listen = o.listen,
+                                                       .allowed_hosts = o.allowed_hosts,
+                                                       .token = o.token,
+                                                       .allow_control = o.allow_control},
+                                      "--listen", status);
+  if (!server) return status;
   say("dashboard at " + server->url());
   // block_handled_signals() blocked these in every thread: they wait here, nowhere else.
   sigset_t stop;
@@ -41,7 +36,6 @@ int serve_command(const ServeOptions& o) {
   int signo = 0;
   while (sigwait(&stop, &signo) != 0) {
   }
-  server.reset();
   return 0;
 }
 

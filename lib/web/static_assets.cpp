@@ -42,10 +42,7 @@ bool lists(std::string_view value, std::string_view token) {
 const StaticAsset* find_page_asset(std::string_view path) noexcept {
   if (names_the_page(path)) path = page_path;
   for (const StaticAsset& asset : page_assets())
-    if (asset.path == path && asset.path != page_path) return &asset;
-  if (path == page_path)
-    for (const StaticAsset& asset : page_assets())
-      if (asset.path == page_path) return &asset;
+    if (asset.path == path) return &asset;
   return nullptr;
 }
 

@@ -12,10 +12,10 @@ after(async () => {
   await browser?.close();
 });
 
-// A store and its server for one test, removed after it.
-async function served(t) {
+// A store and its server (with `serve` options) for one test, removed after it.
+async function served(t, ...options) {
   const store = new Store();
-  const server = await Server.start(store);
+  const server = await Server.start(store, '127.0.0.1:0', ...options);
   t.after(async () => {
     await server.stop();
     store.remove();
@@ -160,12 +160,7 @@ test('a run of a million lines: the page holds a bounded number of rows, jumps t
 });
 
 test('with --allow-control, the token link opens the page and its Stop button stops the run', async (t) => {
-  const store = new Store();
-  const server = await Server.start(store, '127.0.0.1:0', '--allow-control');
-  t.after(async () => {
-    await server.stop();
-    store.remove();
-  });
+  const { store, server } = await served(t, '--allow-control');
   assert.ok(server.token, 'control needs a token, printed in the URL');
   const id = store.run('long', 'sleep', '60000');
   // The printed link trades its token for a cookie, then the page's own addresses work.
