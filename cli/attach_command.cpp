@@ -14,6 +14,7 @@
 
 #include "exit_status.hpp"
 #include "file_follower.hpp"
+#include "filter_flags.hpp"
 #include "messages.hpp"
 #include "output_factory.hpp"
 #include "rules_option.hpp"
@@ -66,6 +67,8 @@ int attach_command(const AttachOptions& o) {
     say(e.what());
     return usage_status;
   }
+  std::optional<LineFilter> filter = filter_or_say(o.filter);
+  if (!filter) return usage_status;
   // A path that exists is followed as a file; anything else names a run of the store.
   std::optional<FoundRun> target;
   std::filesystem::path file;
@@ -99,7 +102,8 @@ int attach_command(const AttachOptions& o) {
   std::unique_ptr<Output> output = make_output(OutputChoice{.mode = o.mode,
                                                             .show_lines = !o.quiet,
                                                             .title = target ? target->run.name : base_name(file.string()),
-                                                            .history_lines = o.buffer_lines});
+                                                            .history_lines = o.buffer_lines,
+                                                            .filter = std::move(*filter)});
   output->attach(streamer);
   try {
     streamer.start();

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "filter_flags.hpp"
 #include "format.hpp"
 #include "frame.hpp"
 #include "panel.hpp"
@@ -34,6 +35,9 @@ std::size_t rows_taken(std::string_view text, std::size_t cols) {
 
 // What the terminal shows of a line: terminal-safe, and cut to a few rows of a terminal `cols`
 // wide, with a note saying so.
+// Before each stderr line: a thin bar, so the pipe shows without colouring the line.
+constexpr std::string_view stderr_marker = "\u2502 ";
+
 std::string shown_text(std::string_view text, std::size_t cols) {
   const std::size_t max_columns = shown_rows_per_line * cols;
   const std::size_t max_bytes = shown_bytes_per_column * max_columns;
@@ -57,7 +61,8 @@ private:
   TtyDisplay& owner_;
 };
 
-TtyDisplay::TtyDisplay(TtyDisplayOptions options) : options_(std::move(options)) {}
+TtyDisplay::TtyDisplay(TtyDisplayOptions options)
+    : options_(std::move(options)), separate_groups_(separates_groups(options_.filter)) {}
 
 TtyDisplay::~TtyDisplay() {
   stop_thread();
@@ -66,7 +71,7 @@ TtyDisplay::~TtyDisplay() {
 
 void TtyDisplay::attach(Streamer& streamer) {
   streamer_ = &streamer;
-  streamer.add_sink(std::make_shared<LineSink>(*this));
+  streamer.add_sink(filtered(std::make_shared<LineSink>(*this), options_.filter));
   streamer.on_event += [this](const StreamEvent& e) {
     if (e.kind != EventKind::exited && e.kind != EventKind::gap) notice(e.message);
   };
@@ -82,19 +87,28 @@ void TtyDisplay::begin() {
 void TtyDisplay::take_batch(const LineBatch& batch) {
   const auto cols = static_cast<std::size_t>(shown_cols_.load(std::memory_order_relaxed));
   std::lock_guard lock(mutex_);
-  lines_ += batch.size();  // every line, CR states included, as the summary counts them
+  // Every line, CR states included, as the summary counts them; the filter's batches skip
+  // seqs, and its last batch reaches the batch's end.
+  lines_ = std::max(lines_, batch.last_seq());
   // The progress after the batch is what the panel shows: it comes with the lines it was read from.
   if (!batch.progress_changes().empty()) progress_ = batch.progress_changes().back().progress;
   for (const Line& line : batch) {
     if (line.transient) {
       transient_ = shown_text(line.text, cols);
       transient_source_ = line.source;
+      last_shown_seq_ = line.seq;
       continue;
     }
     // A committed line of the same source replaces the CR state it came from.
     if (line.source == transient_source_) transient_.clear();
     if (!options_.show_lines) continue;
-    pending_.push(Entry{shown_text(line.text, cols), line.is_stderr() ? Kind::err : Kind::out});
+    if (separate_groups_ && last_shown_seq_ != 0 && line.seq != last_shown_seq_ + 1)
+      pending_.push(Entry{"--", Kind::out, Level::debug});
+    last_shown_seq_ = line.seq;
+    // stderr is where Python's logging writes everything: it gets a quiet marker, and the
+    // colour comes from the line's level, not from its pipe.
+    std::string text = line.is_stderr() ? std::string(stderr_marker) + shown_text(line.text, cols) : shown_text(line.text, cols);
+    pending_.push(Entry{std::move(text), line.is_stderr() ? Kind::err : Kind::out, line.level});
   }
   changed_ = true;
 }
@@ -258,7 +272,7 @@ std::string TtyDisplay::render(bool finished) {
 }
 
 void TtyDisplay::append_entry(std::string& out, const Entry& entry) const {
-  const std::string_view sgr = entry.kind == Kind::err ? style::red : entry.kind == Kind::notice ? style::yellow : style::none;
+  const std::string_view sgr = entry.kind == Kind::notice ? style::yellow : style::of_level(entry.level);
   const bool styled = options_.color && !sgr.empty();
   if (styled) out += sgr;
   out += entry.text;

@@ -14,6 +14,8 @@
 #include <string>
 #include <thread>
 
+#include <logstream/filter.hpp>
+
 #include "frame.hpp"
 #include "output.hpp"
 #include "rate_meter.hpp"
@@ -27,6 +29,7 @@ struct TtyDisplayOptions {
   std::string title;          ///< shown until the log names a model
   std::size_t history_lines = 500;  ///< lines kept to repaint the screen after a resize
   std::chrono::milliseconds frame_interval{100};
+  LineFilter filter;          ///< the lines shown (the panel's progress and metrics are whole)
 };
 
 class TtyDisplay : public Output {
@@ -49,6 +52,7 @@ private:
   struct Entry {
     std::string text;  // terminal-safe
     Kind kind = Kind::out;
+    Level level = Level::none;  // its colour: errors red, warnings yellow, debug dim
   };
   class LineSink;
 
@@ -62,6 +66,7 @@ private:
   void park();  // the redraw thread: erase the panel, then wait for resume() or the end
 
   TtyDisplayOptions options_;
+  bool separate_groups_;
   Streamer* streamer_ = nullptr;
   std::chrono::steady_clock::time_point started_{};
 
@@ -69,7 +74,8 @@ private:
   std::mutex mutex_;
   std::condition_variable wake_;
   PendingLines<Entry> pending_;  // its drops: lines discarded while the terminal lagged
-  std::uint64_t lines_ = 0;
+  std::uint64_t lines_ = 0;  // the stream's, shown or not: the last seq seen
+  std::uint64_t last_shown_seq_ = 0;  // for the `--` between groups of context
   TrainingProgress progress_;  // after the last batch the sink got
   std::string transient_;       // the latest CR state
   Source transient_source_ = Source::out;

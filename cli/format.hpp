@@ -2,7 +2,9 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace logstream::cli {
 
@@ -13,6 +15,9 @@ std::string format_value(double value);
 /// A score as the seed prints it: four decimals.
 std::string format_score(double value);
 /// Seconds as a double.
+/// "30s", "15m", "12h", "7d", "2w" (a bare number: seconds); empty when it does not parse.
+std::optional<std::chrono::seconds> parse_duration(std::string_view text);
+
 double seconds_between(std::chrono::steady_clock::time_point from, std::chrono::steady_clock::time_point to);
 
 }  // namespace logstream::cli

@@ -14,7 +14,8 @@ Json line_json(const Line& line, std::chrono::steady_clock::time_point origin) {
                                           .transient = line.transient,
                                           .continued = line.continued,
                                           .seconds = seconds_between(origin, line.arrival),
-                                          .wall_time = line.wall_time});
+                                          .wall_time = line.wall_time,
+                                          .level = line.level});
 }
 
 Json progress_json(const TrainingProgress& p) { return json::progress_event_json(p); }

@@ -41,6 +41,9 @@ public:
       if (deferred_seq_ == line.seq) write_deferred(out);
     };
     for (const Line& line : batch) {
+      // The metrics of lines a filter left out, in seq order before this line.
+      for (; next < metrics.size() && metrics[next].seq < line.seq; ++next)
+        out += to_json_line(metric_json(metrics[next], origin_, batch.arrival()));
       if (owner_.include_lines_) {
         throttle_.take(line, add);
         if (deferred_seq_ && throttle_.held_seq() != deferred_seq_) write_deferred(out);  // replaced
@@ -64,6 +67,8 @@ public:
       }
     }
     if (owner_.include_lines_) throttle_.end_batch();
+    // A filtered batch also carries the metrics of lines after its last one.
+    for (; next < metrics.size(); ++next) out += to_json_line(metric_json(metrics[next], origin_, batch.arrival()));
     // The end of the stream: a batch without lines, its one change sets end_time.
     for (; next_change < changes.size(); ++next_change) write_progress(out, changes[next_change].progress);
     if (!out.empty()) owner_.emit(out);
@@ -113,12 +118,12 @@ private:
   TrainingProgress last_progress_;  // the last one written
 };
 
-JsonOutput::JsonOutput(bool include_lines) : include_lines_(include_lines) {}
+JsonOutput::JsonOutput(bool include_lines, LineFilter filter) : include_lines_(include_lines), filter_(std::move(filter)) {}
 
 void JsonOutput::attach(Streamer& streamer) {
   streamer_ = &streamer;
   sink_ = std::make_shared<LineSink>(*this, streamer);
-  streamer.add_sink(sink_);
+  streamer.add_sink(filtered(sink_, filter_));
   // Events through on_event rather than the sink's: it also hears what happens while the sinks
   // close (a log file whose last flush fails).
   streamer.on_event += [this](const StreamEvent& e) {

@@ -9,6 +9,8 @@
 #include <mutex>
 #include <string_view>
 
+#include <logstream/filter.hpp>
+
 #include "output.hpp"
 
 namespace logstream::cli {
@@ -16,7 +18,8 @@ namespace logstream::cli {
 class JsonOutput : public Output {
 public:
   /// Without `include_lines` (--quiet) no "line" objects are written.
-  explicit JsonOutput(bool include_lines);
+  /// `filter`: the line objects written (metrics and progress are, whatever it keeps).
+  explicit JsonOutput(bool include_lines, LineFilter filter = {});
 
   void attach(Streamer& streamer) override;
   /// Notices go to stderr: stdout carries JSON only.
@@ -31,6 +34,7 @@ private:
   void emit(std::string_view json_lines);
 
   bool include_lines_;
+  LineFilter filter_;
   Streamer* streamer_ = nullptr;
   std::shared_ptr<LineSink> sink_;
   std::mutex mutex_;  // one writer at a time; held while a write blocks

@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
     if (const auto* stop = std::get_if<StopOptions>(&invocation)) return stop_command(*stop);
     if (const auto* rm = std::get_if<RemoveOptions>(&invocation)) return rm_command(*rm);
     if (const auto* prune = std::get_if<PruneOptions>(&invocation)) return prune_command(*prune);
+    if (const auto* search = std::get_if<SearchCommandOptions>(&invocation)) return search_command(*search);
     return replay_command(std::get<ReplayOptions>(invocation));
   } catch (const std::exception& e) {
     say(e.what());

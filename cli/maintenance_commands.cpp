@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "exit_status.hpp"
+#include "format.hpp"
 #include "messages.hpp"
 #include "options.hpp"
 #include "store_access.hpp"
@@ -18,22 +19,6 @@ namespace logstream::cli {
 namespace {
 
 constexpr std::chrono::seconds kill_grace{10};
-
-// "30s", "15m", "12h", "7d" (a bare number: seconds).
-std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
-  double value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc{} || !std::isfinite(value) || value < 0) return std::nullopt;
-  const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
-  double scale = 0;
-  if (unit.empty() || unit == "s") scale = 1;
-  else if (unit == "m") scale = 60;
-  else if (unit == "h") scale = 3600;
-  else if (unit == "d") scale = 86400;
-  else if (unit == "w") scale = 7 * 86400;
-  else return std::nullopt;
-  return std::chrono::seconds(static_cast<std::int64_t>(value * scale));
-}
 
 // "500M", "10G", "4096" (bytes), binary units.
 std::optional<std::uint64_t> parse_size(std::string_view text) {

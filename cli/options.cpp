@@ -65,6 +65,30 @@ void add_metrics_options(CLI::App& app, std::string& csv, std::string& json) {
       ->type_name("FILE");
 }
 
+void add_filter_options(CLI::App& app, FilterFlags& f) {
+  const char* group = "Filters (what is shown; the log and the store keep every line)";
+  app.add_option("-g,--grep", f.grep, "Show lines matching RE (repeatable: any of them)")->type_name("RE")->allow_extra_args(false)->group(group);
+  app.add_option("-v,--exclude", f.exclude, "Hide lines matching RE (repeatable)")->type_name("RE")->allow_extra_args(false)->group(group);
+  app.add_flag("-F,--fixed-strings", f.fixed_strings, "--grep and --exclude patterns are literal strings")->group(group);
+  app.add_flag("-i,--ignore-case", f.ignore_case, "--grep and --exclude match regardless of case")->group(group);
+  app.add_option("-C,--context", f.context, "Also N lines around each shown line")->type_name("N")->check(whole_number_in(0, UINT32_MAX))->group(group);
+  app.add_option("-A,--after-context", f.after, "Also N lines after each shown line")->type_name("N")->check(whole_number_in(0, UINT32_MAX))->group(group);
+  app.add_option("-B,--before-context", f.before, "Also N lines before each shown line")->type_name("N")->check(whole_number_in(0, UINT32_MAX))->group(group);
+  app.add_option("--stream", f.stream, "Only the lines of one stream")->type_name("stdout|stderr")->check(CLI::IsMember({"stdout", "stderr"}))->group(group);
+  app.add_option("--level", f.level, "Only lines of LEVEL or more severe (error, warning, info, debug)")
+      ->type_name("LEVEL")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            const auto level = parse_level(text);
+            if (!level || *level == Level::none) return fmt::format("must be error, warning, info or debug, got '{}'", text);
+            return {};
+          },
+          "error|warning|info|debug"))
+      ->group(group);
+  app.add_flag("--best", f.best, "Only the lines that announced a new best score")->group(group);
+  app.add_flag("--progress", f.progress, "Only the lines that changed the progress (trial, epoch, score, bar)")->group(group);
+}
+
 void define_run(CLI::App& run, RunOptions& o, bool& plain, bool& json) {
   run.footer(run_footer);
   run.add_option("--log", o.log_file, "Log file (default logs/<command>-<UTC timestamp>.log)")->type_name("FILE");
@@ -99,6 +123,7 @@ void define_run(CLI::App& run, RunOptions& o, bool& plain, bool& json) {
       ->type_name("[=HOST:PORT]")
       ->excludes(no_store)
       ->excludes(detach);
+  add_filter_options(run, o.filter);
   run.add_option("command", o.command, "The command and its arguments")->required()->type_name("CMD [ARGS...]");
 }
 
@@ -122,6 +147,7 @@ void define_up(CLI::App& up, UpOptions& o) {
       ->check(seconds_in(0, max_stop_timeout_seconds));
   up.add_flag("-q,--quiet", o.quiet, "Do not show the lines, only the panel (the logs still get them)");
   up.add_flag("--plain", o.plain, "Prefixed lines only, no panel and no escape codes");
+  add_filter_options(up, o.filter);
   up.footer("Exit status: 0 when every process succeeded, else the status of the first that failed\n"
             "(128+N for signal N); 2 for a bad Procfile; 125 when logstream itself failed.\n"
             "Ctrl-C stops every process (SIGTERM, SIGKILL after --stop-timeout); a second Ctrl-C kills them.");
@@ -147,6 +173,22 @@ void define_logs(CLI::App& logs, LogsOptions& o) {
   logs.add_option("-n", o.count, "Only the last N lines")->type_name("N")->check(whole_number_in(0, UINT32_MAX));
   logs.add_flag("--json", o.json, "JSON Lines: the line objects of run --json");
   logs.add_flag("-f,--follow", o.follow, "Then print new lines as they are written, until the run ends");
+  add_filter_options(logs, o.filter);
+}
+
+void define_search(CLI::App& search, SearchCommandOptions& o) {
+  search.add_option("pattern", o.pattern, "An RE2 regular expression (a literal with -F)")->required()->type_name("PATTERN");
+  search.add_option("runs", o.runs, "Runs to search (id, prefix or name); default: every run of the store")->type_name("RUN...");
+  search.add_flag("-F,--fixed-strings", o.fixed_strings, "PATTERN is a literal string");
+  search.add_flag("-i,--ignore-case", o.ignore_case, "Match regardless of case");
+  search.add_option("-C,--context", o.context, "N lines of context around each match")->type_name("N")->check(whole_number_in(0, UINT32_MAX));
+  search.add_option("-A,--after-context", o.after, "N lines of context after each match")->type_name("N")->check(whole_number_in(0, UINT32_MAX));
+  search.add_option("-B,--before-context", o.before, "N lines of context before each match")->type_name("N")->check(whole_number_in(0, UINT32_MAX));
+  search.add_option("--since", o.since, "Only lines written in the last DURATION (30s, 15m, 12h, 7d)")->type_name("DURATION");
+  search.add_option("-m,--max-count", o.max_count, "Stop after N matches in all")->type_name("N")->check(whole_number_in(0, UINT32_MAX));
+  search.add_flag("--json", o.json, "JSON Lines: {run, name, seq, source, level, text, t, ts, match} per line");
+  search.footer("Prints RUN:SEQ: TEXT per matching line (context lines: RUN-SEQ- TEXT, groups apart by --),\n"
+                "oldest run first. Exit status as grep: 0 a line matched, 1 none did, 2 an error.");
 }
 
 void define_attach(CLI::App& attach, AttachOptions& o) {
@@ -160,6 +202,7 @@ void define_attach(CLI::App& attach, AttachOptions& o) {
   // Both flags set the mode; the last one given wins, and they exclude each other.
   auto* plain = attach.add_flag_callback("--plain", [&o] { o.mode = OutputMode::plain; }, "Plain lines and a periodic status line");
   attach.add_flag_callback("--json", [&o] { o.mode = OutputMode::json; }, "JSON Lines on stdout (the schema of run --json)")->excludes(plain);
+  add_filter_options(attach, o.filter);
 }
 
 void define_stop(CLI::App& stop, StopOptions& o) {
@@ -230,6 +273,7 @@ Invocation parse_command_line(int argc, char** argv) {
       subcommand(app, "prune", "Remove old finished runs from the store", define_prune),
       subcommand(app, "up", "Start every process of a Procfile as runs of one group; show them together", define_up),
       subcommand(app, "serve", "Serve the web dashboard of the recorded runs", define_serve),
+      subcommand(app, "search", "Search the lines of every recorded run (or of the runs given), as grep", define_search),
   };
 
   try {

@@ -12,6 +12,22 @@ namespace logstream::cli {
 /// How `run` shows the stream.
 enum class OutputMode { automatic, plain, json };
 
+/// The filter flags of `run`, `attach`, `logs` and `up`: which lines are shown (the log file
+/// and the store keep every line). cli/filter_flags.hpp makes a LineFilter of them.
+struct FilterFlags {
+  std::vector<std::string> grep;     ///< -g: lines matching any
+  std::vector<std::string> exclude;  ///< -v: but none of these
+  bool fixed_strings = false;
+  bool ignore_case = false;
+  std::optional<std::size_t> context;  ///< -C: both sides, unless -A or -B says otherwise
+  std::optional<std::size_t> after;
+  std::optional<std::size_t> before;
+  std::string stream;  ///< "", "stdout" or "stderr"
+  std::string level;   ///< "": any; else that level and above
+  bool best = false;
+  bool progress = false;
+};
+
 struct RunOptions {
   std::vector<std::string> command;  ///< argv of the child, run without a shell
   std::string log_file;              ///< empty: logs/<command>-<UTC timestamp>.log
@@ -33,6 +49,7 @@ struct RunOptions {
   /// --web[=HOST:PORT]: the run's process serves the dashboard; web_default_address when no
   /// address is given (the default one, or a free port when it is taken); empty: no --web.
   std::string web;
+  FilterFlags filter;
 };
 
 struct ReplayOptions {
@@ -54,6 +71,7 @@ struct UpOptions {
   double stop_timeout_seconds = 10;
   bool quiet = false;
   bool plain = false;
+  FilterFlags filter;
 };
 
 /// `logstream ls`: the store's runs, newest first.
@@ -77,6 +95,21 @@ struct LogsOptions {
   std::optional<std::size_t> count;  ///< -n: the last N lines
   bool json = false;
   bool follow = false;  ///< -f: then the new lines, until the run ends
+  FilterFlags filter;
+};
+
+/// `logstream search PATTERN [RUN...]`.
+struct SearchCommandOptions {
+  std::string pattern;
+  std::vector<std::string> runs;  ///< empty: every run of the store
+  bool fixed_strings = false;
+  bool ignore_case = false;
+  std::optional<std::size_t> context;  ///< -C: both sides, unless -A or -B says otherwise
+  std::optional<std::size_t> after;
+  std::optional<std::size_t> before;
+  std::optional<std::string> since;
+  std::optional<std::uint64_t> max_count;
+  bool json = false;
 };
 
 /// `logstream attach RUN|FILE`.
@@ -88,6 +121,7 @@ struct AttachOptions {
   std::vector<std::string> rules;
   bool quiet = false;
   OutputMode mode = OutputMode::automatic;
+  FilterFlags filter;
 };
 
 /// `logstream stop RUN`.
@@ -125,7 +159,7 @@ struct ServeOptions {
 /// The parse's outcome: a subcommand to run, or an exit status to return at once (help,
 /// version, usage errors; their text is already printed).
 using Invocation = std::variant<RunOptions, ReplayOptions, ListOptions, ShowOptions, LogsOptions, StopOptions, RemoveOptions,
-                                PruneOptions, AttachOptions, UpOptions, ServeOptions, int>;
+                                PruneOptions, AttachOptions, UpOptions, ServeOptions, SearchCommandOptions, int>;
 
 /// --buffer's limit: the history costs about 100 bytes a line besides its text (the text
 /// itself is bounded by bytes, 8 MiB), so this keeps an empty-lines flood near 100 MB.

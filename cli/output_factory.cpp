@@ -21,13 +21,14 @@ std::string base_name(const std::string& path) {
 }
 
 std::unique_ptr<Output> make_output(const OutputChoice& c) {
-  if (c.mode == OutputMode::json) return std::make_unique<JsonOutput>(c.show_lines);
+  if (c.mode == OutputMode::json) return std::make_unique<JsonOutput>(c.show_lines, c.filter);
   if (c.mode == OutputMode::plain || !is_terminal(STDOUT_FILENO) || is_dumb_terminal())
-    return std::make_unique<PlainDisplay>(c.show_lines, plain_status_interval);
+    return std::make_unique<PlainDisplay>(c.show_lines, plain_status_interval, c.filter);
   return std::make_unique<TtyDisplay>(TtyDisplayOptions{.show_lines = c.show_lines,
                                                         .color = color_wanted(STDOUT_FILENO),
                                                         .title = c.title,
-                                                        .history_lines = c.history_lines});
+                                                        .history_lines = c.history_lines,
+                                                        .filter = c.filter});
 }
 
 }  // namespace logstream::cli

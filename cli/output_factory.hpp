@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include <logstream/filter.hpp>
+
 #include "options.hpp"
 #include "output.hpp"
 
@@ -16,6 +18,7 @@ struct OutputChoice {
   bool show_lines = true;     ///< false: --quiet
   std::string title;          ///< the panel's title
   std::size_t history_lines = 500;
+  LineFilter filter;          ///< the lines shown (the filter flags)
 };
 
 std::unique_ptr<Output> make_output(const OutputChoice& choice);

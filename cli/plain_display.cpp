@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "filter_flags.hpp"
 #include "format.hpp"
 #include "frame.hpp"
 #include "messages.hpp"
@@ -22,10 +23,14 @@ namespace logstream::cli {
 // stream reports it); its errno tells a failure from a reader that left.
 class PlainDisplay::LineSink : public Sink {
 public:
+  explicit LineSink(bool separate_groups) : separate_groups_(separate_groups) {}
+
   void write(const LineBatch& batch) override {
     out_.clear();
     for (const Line& line : batch) {
       if (line.transient) continue;
+      if (separate_groups_ && last_seq_ != 0 && line.seq != last_seq_ + 1) out_ += "--\n";
+      last_seq_ = line.seq;
       if (line.is_stderr()) out_ += "[stderr] ";
       append_terminal_safe(out_, line.text);
       if (!line.continued) out_ += '\n';
@@ -39,20 +44,22 @@ public:
   int error() const noexcept { return error_; }
 
 private:
+  bool separate_groups_;
+  std::uint64_t last_seq_ = 0;
   std::string out_;
   std::atomic<int> error_{0};
 };
 
-PlainDisplay::PlainDisplay(bool show_lines, std::chrono::milliseconds status_interval)
-    : show_lines_(show_lines), interval_(status_interval) {}
+PlainDisplay::PlainDisplay(bool show_lines, std::chrono::milliseconds status_interval, LineFilter filter)
+    : show_lines_(show_lines), filter_(std::move(filter)), interval_(status_interval) {}
 
 PlainDisplay::~PlainDisplay() { stop_thread(); }
 
 void PlainDisplay::attach(Streamer& streamer) {
   streamer_ = &streamer;
   if (show_lines_) {
-    sink_ = std::make_shared<LineSink>();
-    streamer.add_sink(sink_);
+    sink_ = std::make_shared<LineSink>(separates_groups(filter_));
+    streamer.add_sink(filtered(sink_, filter_));
   }
   streamer.on_event += [this](const StreamEvent& e) {
     if (e.kind != EventKind::exited && e.kind != EventKind::gap) notice(e.message);

@@ -12,6 +12,8 @@
 #include <string>
 #include <thread>
 
+#include <logstream/filter.hpp>
+
 #include "output.hpp"
 #include "rate_meter.hpp"
 
@@ -20,7 +22,8 @@ namespace logstream::cli {
 class PlainDisplay : public Output {
 public:
   /// `show_lines` false (--quiet): only the status lines.
-  PlainDisplay(bool show_lines, std::chrono::milliseconds status_interval);
+  /// `filter`: the lines shown, grep's `--` between groups when it has context lines.
+  PlainDisplay(bool show_lines, std::chrono::milliseconds status_interval, LineFilter filter = {});
   ~PlainDisplay() override;
 
   void attach(Streamer& streamer) override;
@@ -37,6 +40,7 @@ private:
   void stop_thread();
 
   bool show_lines_;
+  LineFilter filter_;
   std::chrono::milliseconds interval_;
   Streamer* streamer_ = nullptr;
   std::shared_ptr<LineSink> sink_;

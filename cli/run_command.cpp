@@ -20,6 +20,7 @@
 #include "detach.hpp"
 #include "exit_status.hpp"
 #include "fifo_log_sink.hpp"
+#include "filter_flags.hpp"
 #include "format.hpp"
 #include "log_path.hpp"
 #include "messages.hpp"
@@ -37,9 +38,9 @@ namespace {
 // After a stop signal that gives up, the run still gets this long to end on its own.
 constexpr std::chrono::seconds give_up_grace{1};
 
-std::unique_ptr<Output> make_output(const RunOptions& o) {
+std::unique_ptr<Output> make_output(const RunOptions& o, LineFilter filter) {
   return make_output(OutputChoice{.mode = o.mode, .show_lines = !o.quiet, .title = base_name(o.command.front()),
-                                  .history_lines = o.buffer_lines});
+                                  .history_lines = o.buffer_lines, .filter = std::move(filter)});
 }
 
 std::chrono::milliseconds stop_grace(const RunOptions& o) {
@@ -146,6 +147,7 @@ std::string run_page(const WebServer& server, const std::string& id) {
 }  // namespace
 
 int run_command(const RunOptions& o) {
+  if (!filter_or_say(o.filter)) return usage_status;  // before detaching: the caller hears of it
   if (o.detach) return detach_run(o, &run_in_foreground);
   return run_in_foreground(o, nullptr);
 }
@@ -155,6 +157,7 @@ int run_in_foreground(const RunOptions& o, StartReport* report) {
   std::optional<ChildGuard> guard;
   if (!o.no_store) guard.emplace(stop_grace(o));
   RuleSet rules;
+  LineFilter filter;
   PreparedLog log;
   std::shared_ptr<RunStore> store;
   {
@@ -167,6 +170,8 @@ int run_in_foreground(const RunOptions& o, StartReport* report) {
       say(e.what());
       return usage_status;
     }
+    if (auto compiled = filter_or_say(o.filter)) filter = std::move(*compiled);
+    else return usage_status;
     if (!o.no_store) {
       store = open_store();
       if (!store) return internal_failure_status;
@@ -210,7 +215,7 @@ int run_in_foreground(const RunOptions& o, StartReport* report) {
   // With a store and a FIFO, the store keeps its own copy of the log (the FIFO's is gone once read).
   if (fifo) streamer.add_sink(std::make_shared<FifoLogSink>(log.fifo_fd, log.path, o.raw));
   if (!fifo) log.path = streamer.log_path();
-  std::unique_ptr<Output> output = make_output(o);
+  std::unique_ptr<Output> output = make_output(o, std::move(filter));
   output->attach(streamer);
   add_metrics_exports(streamer, o);
   SinkFailures failures;

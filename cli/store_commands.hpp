@@ -23,5 +23,9 @@ int prune_command(const PruneOptions& options);
 /// Serves until SIGINT or SIGTERM, then exit 0; 2 for a bad --listen; 125 when the store cannot
 /// be opened or the address cannot be listened on.
 int serve_command(const ServeOptions& options);
+/// As grep: exit 0 when a line matched, 1 when none did, 2 on an error (a bad pattern or
+/// duration, an unknown run, a log that cannot be read: the other runs are still searched);
+/// 125 store unusable.
+int search_command(const SearchCommandOptions& options);
 
 }  // namespace logstream::cli

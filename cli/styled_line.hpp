@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include <logstream/line.hpp>
+
 namespace logstream::cli {
 
 /// SGR sequences the panel uses; each piece is reset after itself.
@@ -19,6 +21,18 @@ inline constexpr std::string_view green = "\x1b[1;32m";
 inline constexpr std::string_view yellow = "\x1b[33m";
 inline constexpr std::string_view cyan = "\x1b[36m";
 inline constexpr std::string_view reset = "\x1b[0m";
+
+/// A child's line is coloured by its level: errors red, warnings yellow, debug dim.
+constexpr std::string_view of_level(Level level) noexcept {
+  switch (level) {
+    case Level::error: return red;
+    case Level::warning: return yellow;
+    case Level::debug: return dim;
+    case Level::info:
+    case Level::none: break;
+  }
+  return none;
+}
 }  // namespace style
 
 class StyledLine {

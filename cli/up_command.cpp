@@ -18,6 +18,7 @@
 
 #include "child_guard.hpp"
 #include "exit_status.hpp"
+#include "filter_flags.hpp"
 #include "format.hpp"
 #include "messages.hpp"
 #include "procfile.hpp"
@@ -161,6 +162,8 @@ int up_command(const UpOptions& o) {
       return usage_status;
     }
   }
+  std::optional<LineFilter> filter = filter_or_say(o.filter);
+  if (!filter) return usage_status;
   std::vector<Process> processes(entries.size());  // in place: a Streamer does not move
   for (std::size_t i = 0; i < entries.size(); ++i) processes[i].entry = std::move(entries[i]);
   const auto stop_grace = std::chrono::milliseconds(static_cast<std::int64_t>(o.stop_timeout_seconds * 1000));
@@ -178,7 +181,8 @@ int up_command(const UpOptions& o) {
   std::vector<std::string> names;
   for (const Process& p : processes) names.push_back(p.entry.name);
   const bool terminal = !o.plain && is_terminal(STDOUT_FILENO) && !is_dumb_terminal();
-  UpDisplay display(names, UpDisplayOptions{.terminal = terminal, .color = terminal && color_wanted(STDOUT_FILENO), .show_lines = !o.quiet});
+  UpDisplay display(names, UpDisplayOptions{.terminal = terminal, .color = terminal && color_wanted(STDOUT_FILENO), .show_lines = !o.quiet,
+                                             .filter = std::move(*filter)});
 
   auto runtime = std::make_shared<Runtime>();
   // Shared with the callbacks: the last one may still be inside push() when this function returns.

@@ -70,7 +70,7 @@ UpDisplay::~UpDisplay() {
 
 void UpDisplay::attach(std::size_t index, Streamer& streamer) {
   const std::string& name = processes_.at(index).name;
-  streamer.add_sink(std::make_shared<LineSink>(*this, index, name));
+  streamer.add_sink(filtered(std::make_shared<LineSink>(*this, index, name), options_.filter));
   streamer.on_event += [this, name](const StreamEvent& e) {
     if (e.kind != EventKind::exited && e.kind != EventKind::gap) notice(name + ": " + e.message);
   };
@@ -89,7 +89,7 @@ void UpDisplay::write_plain(std::size_t index, const LineBatch& batch) {
   {
     std::lock_guard lock(mutex_);
     Process& p = processes_[index];
-    p.lines += batch.size();
+    p.lines = std::max(p.lines, batch.last_seq());  // the filter skips seqs, not the count
     if (!batch.progress_changes().empty()) p.progress = batch.progress_changes().back().progress;
     if (!options_.show_lines) return;
     const std::string prefix = fmt::format("{:<{}} | ", p.name, name_columns_);
@@ -111,12 +111,12 @@ void UpDisplay::write_plain(std::size_t index, const LineBatch& batch) {
 void UpDisplay::take_batch(std::size_t index, const LineBatch& batch) {
   std::lock_guard lock(mutex_);
   Process& p = processes_[index];
-  p.lines += batch.size();
+  p.lines = std::max(p.lines, batch.last_seq());  // the filter skips seqs, not the count
   if (!batch.progress_changes().empty()) p.progress = batch.progress_changes().back().progress;
   changed_ = true;
   if (!options_.show_lines) return;
   for (const Line& line : batch)
-    if (!line.transient) pending_.push(Entry{.process = index, .text = shown_text(line.text), .is_stderr = line.is_stderr()});
+    if (!line.transient) pending_.push(Entry{.process = index, .text = shown_text(line.text), .is_stderr = line.is_stderr(), .level = line.level});
 }
 
 void UpDisplay::notice(std::string_view text) {
@@ -250,10 +250,12 @@ void UpDisplay::append_entry(std::string& out, const Entry& entry) const {
   } else {
     out += prefix;
   }
-  const bool red = options_.color && entry.is_stderr;
-  if (red) out += style::red;
+  // By level, not by pipe (Python's logging writes every record to stderr).
+  const std::string_view sgr = style::of_level(entry.level);
+  const bool styled = options_.color && !sgr.empty();
+  if (styled) out += sgr;
   out += entry.text;
-  if (red) out += style::reset;
+  if (styled) out += style::reset;
 }
 
 }  // namespace logstream::cli

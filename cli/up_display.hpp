@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include <logstream/filter.hpp>
 #include <logstream/streamer.hpp>
 
 #include "frame.hpp"
@@ -28,6 +29,7 @@ struct UpDisplayOptions {
   bool terminal = true;  ///< false: plain prefixed lines, no panel
   bool color = true;
   bool show_lines = true;  ///< false (--quiet): the panel only
+  LineFilter filter;       ///< the lines shown (every process's; the rows are whole)
   std::chrono::milliseconds frame_interval{100};
 };
 
@@ -69,6 +71,7 @@ private:
     std::size_t process = 0;
     std::string text;  // terminal-safe, without the prefix
     bool is_stderr = false;
+    Level level = Level::none;
     bool notice = false;
   };
   class LineSink;

@@ -97,7 +97,7 @@ private:
             bool in_joined) {
     if (continued) state_.cut = true;
     batch_.records_.push_back(
-        LineBatch::Record{offset, length, source_, terminator, transient, continued, in_joined});
+        LineBatch::Record{offset, length, source_, terminator, transient, continued, in_joined, Level::none});
   }
   void clear_carry() {
     state_.carry.clear();

@@ -36,8 +36,11 @@ Line LineBatch::operator[](std::size_t index) const noexcept {
               r.transient,
               r.continued,
               arrival_,
-              wall_time_};
+              wall_time_,
+              r.level};
 }
+
+void LineBatch::set_level(std::size_t index, Level level) noexcept { records_[index].level = level; }
 
 void LineBatch::add_metric(std::string_view key, double value, std::uint64_t seq) {
   metric_records_.push_back(MetricRecord{static_cast<std::uint32_t>(metric_keys_.size()),

@@ -17,6 +17,7 @@ struct LineBatch::Record {
   bool transient;
   bool continued;
   bool joined;
+  Level level = Level::none;  // set by the parser (ExtractActor)
 };
 
 struct LineBatch::MetricRecord {

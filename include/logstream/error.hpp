@@ -39,4 +39,10 @@ public:
   using std::logic_error::logic_error;
 };
 
+/// A search or filter pattern that RE2 cannot compile: what() names it and gives RE2's message.
+class LOGSTREAM_API PatternError : public std::invalid_argument {
+public:
+  using std::invalid_argument::invalid_argument;
+};
+
 }  // namespace logstream

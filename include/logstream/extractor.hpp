@@ -20,6 +20,8 @@ struct LOGSTREAM_API ExtractorOptions {
   bool default_rules = true;         ///< the seed's patterns, tqdm bars, Optuna trial lines
   bool metrics = true;               ///< numeric key=value / key: value tokens, HF dict lines
   MetricsOptions metrics_options{};  ///< series cap, max keys
+  /// Each line's Level from its format (README "Levels"); a user rule's `level` group wins.
+  bool levels = true;
   /// Where progress starts (its fields; times are the stream's): the progress of what came
   /// before, for a stream that resumes another (`logstream attach` seeds it from the store).
   std::optional<TrainingProgress> initial_progress;
@@ -47,6 +49,8 @@ public:
   /// those the store's bounds refused. Keys view the line's text or the rules; valid until the
   /// next feed().
   std::span<const MetricStore::Observation> observations() const noexcept;
+  /// The level of the line fed last (none with options().levels off and no rule's `level`).
+  Level level() const noexcept;
   /// Sets progress().end_time.
   void finish(std::chrono::steady_clock::time_point end);
 

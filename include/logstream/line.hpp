@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,11 @@ enum class Terminator : std::uint8_t {
   cr,    ///< a lone "\r": the line is transient, later text overwrites it
   none,  ///< end of stream without newline, a `continued` piece, or a partial overwrite
 };
+
+/// How severe a line is, as its own text says (a logging format, a traceback, an exception):
+/// see lib/extract/README.md "Levels" for what is recognised. Ordered: a filter on a level
+/// keeps that level and those above it.
+enum class Level : std::uint8_t { none = 0, debug, info, warning, error };
 
 /// Whether a log (a file, the console) writes '\n' after a committed line: after a line that
 /// ended (LF, or CRLF stored as LF), not after a `continued` piece nor after a final line the
@@ -39,6 +45,7 @@ struct LOGSTREAM_API Line {
   bool continued = false;  ///< a piece of a line longer than the limit; the next piece follows
   std::chrono::steady_clock::time_point arrival{};  ///< when the bytes were read
   std::chrono::system_clock::time_point wall_time{};
+  Level level = Level::none;  ///< set by the stream's parser (none before it, and for raw reads)
 
   bool is_stderr() const noexcept { return source == Source::err; }
 };
@@ -53,18 +60,24 @@ struct LOGSTREAM_API OwnedLine {
   bool continued = false;
   std::chrono::steady_clock::time_point arrival{};
   std::chrono::system_clock::time_point wall_time{};
+  Level level = Level::none;
 
   OwnedLine() = default;
   explicit OwnedLine(const Line& line)
       : text(line.text), seq(line.seq), source(line.source), terminator(line.terminator),
         transient(line.transient), continued(line.continued), arrival(line.arrival),
-        wall_time(line.wall_time) {}
+        wall_time(line.wall_time), level(line.level) {}
 
   Line view() const noexcept {
-    return Line{text, seq, source, terminator, transient, continued, arrival, wall_time};
+    return Line{text, seq, source, terminator, transient, continued, arrival, wall_time, level};
   }
 };
 
 LOGSTREAM_API std::string_view to_string(Source source) noexcept;
+/// "error", "warning", "info", "debug"; "" for none.
+LOGSTREAM_API std::string_view to_string(Level level) noexcept;
+/// The level a name gives ("error", "warn", "warning", "info", "debug", any case; "none"); empty
+/// for another word.
+LOGSTREAM_API std::optional<Level> parse_level(std::string_view name) noexcept;
 
 }  // namespace logstream

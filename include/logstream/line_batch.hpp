@@ -146,8 +146,10 @@ public:
 private:
   friend class Framer;
   friend class ExtractActor;
+  friend class BatchCopier;
 
   void add_metric(std::string_view key, double value, std::uint64_t seq);
+  void set_level(std::size_t index, Level level) noexcept;
   void add_progress(std::uint64_t seq, const TrainingProgress& progress) { progress_changes_.push_back({seq, progress}); }
   MetricObservation metric(std::size_t index) const noexcept;
 

@@ -6,6 +6,7 @@
 #include <logstream/events.hpp>
 #include <logstream/export.hpp>
 #include <logstream/extractor.hpp>
+#include <logstream/filter.hpp>
 #include <logstream/framing.hpp>
 #include <logstream/line.hpp>
 #include <logstream/line_batch.hpp>
@@ -18,6 +19,7 @@
 #include <logstream/rules.hpp>
 #include <logstream/run_store.hpp>
 #include <logstream/runtime.hpp>
+#include <logstream/search.hpp>
 #include <logstream/sink.hpp>
 #include <logstream/sinks/callback_sink.hpp>
 #include <logstream/sinks/console_sink.hpp>

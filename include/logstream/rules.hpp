@@ -29,7 +29,8 @@ public:
 
 /// What a named group of a rule feeds. Group names decide it:
 /// `position`, `total_positions`, `model`, `trial`, `total_trials`, `score`, `best`,
-/// `best_score` are progress fields; `key` + `value` name a metric by the text of `key`;
+/// `best_score` are progress fields; `level` sets the line's Level (its text: error, warning,
+/// info, debug, any case); `key` + `value` name a metric by the text of `key`;
 /// a name starting with `_` is ignored (a group used only for structure); any other name is a
 /// metric of that name.
 enum class RuleField : std::uint8_t {
@@ -44,6 +45,7 @@ enum class RuleField : std::uint8_t {
   metric,      ///< a metric named after the group
   metric_key,  ///< `key`: the metric's name is the captured text
   metric_value, ///< `value`: the value for `key` (a plain metric "value" when there is no `key`)
+  level,        ///< `level`: the line's Level
   ignored,
 };
 

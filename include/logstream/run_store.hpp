@@ -17,6 +17,7 @@
 
 #include <logstream/error.hpp>
 #include <logstream/export.hpp>
+#include <logstream/line.hpp>
 #include <logstream/metrics.hpp>
 #include <logstream/progress.hpp>
 
@@ -91,6 +92,7 @@ struct LOGSTREAM_API StoredLine {
   bool continued = false;  ///< a piece of a longer line: the next one continues its text
   std::chrono::system_clock::time_point wall_time{};
   std::string text;
+  Level level = Level::none;
 };
 
 namespace store {

@@ -55,9 +55,12 @@ void ExtractActor::deliver(LineBatch batch, std::size_t held_bytes) {
   }
   std::array<std::uint64_t, 2> counts{};
   bool changed = false;
-  for (const Line& line : batch) {
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const Line line = batch[i];
     ++counts[static_cast<std::size_t>(line.source)];
-    if (extractor_.feed(line)) {
+    const bool progressed = extractor_.feed(line);
+    if (const Level level = extractor_.level(); level != Level::none) batch.set_level(i, level);
+    if (progressed) {
       changed = true;
       batch.add_progress(line.seq, extractor_.progress());
     }

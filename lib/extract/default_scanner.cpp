@@ -81,6 +81,16 @@ void scan_optuna(std::string_view text, std::size_t after_trial, std::int64_t tr
   out.update.best = best_trial->value == trial;
 }
 
+// Optuna numbers its trials from 0 ("Trial 0 finished", "Trial 3 pruned."), the design's lines
+// from 1 ("Trial 1/3"): the trial of an Optuna line is counted as the design counts it, so
+// both lines of one trial agree.
+bool is_optuna_trial_status(std::string_view text, std::size_t after_trial) {
+  const std::size_t at = skip_blanks(text, after_trial);
+  for (std::string_view status : {"finished with value", "pruned", "failed"})
+    if (text.compare(at, status.size(), status) == 0) return true;
+  return false;
+}
+
 void scan_trial(std::string_view text, DefaultScan& out) {
   const std::size_t p = find_keyword(text, "Trial");
   if (p == npos) return;
@@ -89,7 +99,10 @@ void scan_trial(std::string_view text, DefaultScan& out) {
   out.update.trial_began = true;
   out.update.trial = f.current;
   out.update.total_trials = f.total;
-  if (!f.total && f.current) scan_optuna(text, f.end, *f.current, out);
+  if (!f.total && f.current && is_optuna_trial_status(text, f.end)) {
+    out.update.trial = *f.current + 1;
+    scan_optuna(text, f.end, *f.current, out);
+  }
 }
 
 void scan_position(std::string_view text, DefaultScan& out) {

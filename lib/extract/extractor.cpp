@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "extract/default_scanner.hpp"
+#include "extract/level_classifier.hpp"
 #include "extract/line_bytes.hpp"
 #include "extract/metrics_tokenizer.hpp"
 #include "extract/rule_matcher.hpp"
@@ -24,6 +25,8 @@ struct ProgressExtractor::State {
   extract::RuleMatcher matcher;
   extract::MetricTokens tokens;  // reused: a line's tokens live here until recorded
   extract::DefaultScan scan;     // reused: empty between lines
+  extract::LevelClassifier levels;
+  Level level = Level::none;  // of the line fed last
 };
 
 ProgressExtractor::ProgressExtractor(ExtractorOptions options, std::shared_ptr<MetricStore> metrics)
@@ -68,6 +71,7 @@ bool ProgressExtractor::feed(const Line& line) {
   const std::string_view text = line.text;
   s.tokens.clear();
   bool changed = false;
+  s.level = s.options.levels ? s.levels.classify(text, line.source) : Level::none;
 
   // One pass tells which patterns the line could hold; most lines hold none and stop here.
   const std::uint8_t bytes = (s.options.default_rules || s.options.metrics) ? extract::line_bytes(text) : 0;
@@ -93,6 +97,10 @@ bool ProgressExtractor::feed(const Line& line) {
     }
   }
   if (!s.matcher.empty()) s.matcher.match(text, s.scan.update, s.tokens);
+  if (s.scan.update.level) {
+    s.level = *s.scan.update.level;
+    s.scan.update.level.reset();
+  }
 
   // The update lives in the state, and is reset only when a line filled it: clearing a large
   // struct on every line cost more than the scan of most lines.
@@ -113,6 +121,8 @@ bool ProgressExtractor::feed(const Line& line) {
 std::span<const MetricStore::Observation> ProgressExtractor::observations() const noexcept {
   return state_->tokens.span();
 }
+
+Level ProgressExtractor::level() const noexcept { return state_->level; }
 
 const TrainingProgress& ProgressExtractor::progress() const noexcept { return state_->progress; }
 

@@ -1,6 +1,8 @@
 // Finding numeric key/value tokens in a line, scanning only from '=' and ':' characters.
 #include "extract/metrics_tokenizer.hpp"
 
+#include "extract/level_classifier.hpp"
+
 #include <cstdint>
 #include <cstring>
 
@@ -98,7 +100,7 @@ void tokenize_metrics(std::string_view text, MetricTokens& out) noexcept {
       while (key_end > 0 && is_blank(text[key_end - 1])) --key_end;
     }
     const std::string_view key = key_before(text, key_end);
-    if (key.empty()) continue;
+    if (key.empty() || is_capitalised_level_word(key)) continue;
     auto value = scan_number(text, skip_blanks(text, pos));
     if (!value || !is_value_end(text, value->end)) continue;
     out.push(key, value->value);

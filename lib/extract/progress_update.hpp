@@ -6,6 +6,7 @@
 #include <optional>
 #include <string_view>
 
+#include <logstream/line.hpp>
 #include <logstream/progress.hpp>
 
 namespace logstream::extract {
@@ -20,6 +21,9 @@ struct ProgressUpdate {
   std::optional<double> best_score;
   bool trial_began = false;  ///< a trial line: the previous trial's is_best no longer holds
   bool best = false;         ///< the line announces the latest trial as the best
+  /// A user rule's `level` group: the line's level, not progress (neither empty() nor clear()
+  /// look at it; the extractor takes it out).
+  std::optional<Level> level;
 
   bool empty() const noexcept {
     return !position && !total_positions && !model && !trial && !total_trials && !score &&

@@ -123,6 +123,9 @@ void RuleMatcher::apply(const Compiled& compiled, ProgressUpdate& update, Metric
       case RuleField::metric:
         if (auto v = parse_double(*text)) metrics.push(group.name, *v);
         break;
+      case RuleField::level:
+        if (auto level = parse_level(trim(*text))) update.level = *level;
+        break;
       case RuleField::position:
       case RuleField::total_positions:
       case RuleField::trial:

@@ -38,6 +38,7 @@ RuleField rule_field_for(std::string_view name) noexcept {
   if (name == "best_score") return RuleField::best_score;
   if (name == "key") return RuleField::metric_key;
   if (name == "value") return RuleField::metric_value;
+  if (name == "level") return RuleField::level;
   if (name.empty() || name.front() == '_') return RuleField::ignored;
   return RuleField::metric;
 }

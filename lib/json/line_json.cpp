@@ -14,6 +14,7 @@ Json line_json(const LineFields& line) {
   Json out{{"type", "line"},
            {"seq", line.seq},
            {"source", line.is_stderr ? "stderr" : "stdout"},
+           {"level", line.level == Level::none ? Json(nullptr) : Json(std::string(to_string(line.level)))},
            {"text", std::string(line.text)},
            {"transient", line.transient}};
   if (line.continued) out["continued"] = true;
@@ -38,7 +39,15 @@ void append_line_json(std::string& out, const LineFields& line) {
   out += R"({"type":"line","seq":)";
   const fmt::format_int seq(line.seq);
   out.append(seq.data(), seq.size());
-  out += line.is_stderr ? R"(,"source":"stderr","text":)" : R"(,"source":"stdout","text":)";
+  out += line.is_stderr ? R"(,"source":"stderr","level":)" : R"(,"source":"stdout","level":)";
+  if (line.level == Level::none) {
+    out += "null";
+  } else {
+    out += '"';
+    out += to_string(line.level);
+    out += '"';
+  }
+  out += R"(,"text":)";
   if (plain_ascii(line.text)) {
     out += '"';
     out += line.text;

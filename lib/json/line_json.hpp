@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <logstream/line.hpp>
+
 #include "json/json.hpp"
 
 namespace logstream::json {
@@ -18,9 +20,11 @@ struct LineFields {
   bool continued = false;
   double seconds = 0;  ///< since the stream's start
   std::chrono::system_clock::time_point wall_time{};
+  Level level = Level::none;
 };
 
-/// {"type":"line","seq","source","text","transient",["continued",]"t","ts"}; "continued": true
+/// {"type":"line","seq","source","level","text","transient",["continued",]"t","ts"}; "level"
+/// is "error", "warning", "info", "debug" or null; "continued": true
 /// only on a piece of a line longer than the framing limit (the next object continues it).
 Json line_json(const LineFields& line);
 /// The same object written straight to text (what the web server streams, a million lines a

@@ -13,7 +13,8 @@ LineFields stored_line_fields(const RunRecord& run, const StoredLine& line) {
                     .text = line.text,
                     .continued = line.continued,
                     .seconds = std::chrono::duration<double>(line.wall_time - run.started_at).count(),
-                    .wall_time = line.wall_time};
+                    .wall_time = line.wall_time,
+                    .level = line.level};
 }
 
 }  // namespace

@@ -63,7 +63,7 @@ void LineIndexWriter::add(const LineBatch& batch) {
     if (line.transient) continue;  // not in the log
     std::uint64_t flags = line.is_stderr() ? LineIndexRecord::stderr_flag : 0;
     if (line.continued) flags |= LineIndexRecord::continued_flag;
-    pending_.push_back(LineIndexRecord{line.seq << 2 | flags, log_offset_, wall_ns});
+    pending_.push_back(LineIndexRecord{line.seq << 2 | flags, LineIndexRecord::pack(log_offset_, line.level), wall_ns});
     log_offset_ += line.text.size() + (ends_with_newline(line.terminator, line.continued) ? 1 : 0);
   }
 }
@@ -181,20 +181,20 @@ std::size_t LineCursor::read_indexed(const std::function<void(StoredLine&&)>& ou
     std::memcpy(batch.data(), raw.data(), batch.size() * sizeof(LineIndexRecord));
     if (batch.empty()) return handed;
     const std::uint64_t log_size = file_size(log_fd_, log_path_);
-    const std::uint64_t from = std::min(batch.front().offset, log_size);
+    const std::uint64_t from = std::min(batch.front().offset(), log_size);
     // Long lines: fewer of them per chunk, so that a chunk's text stays near text_chunk bytes
     // (beyond it, one line: at most the framing limit).
     std::size_t lines = static_cast<std::size_t>(std::min<std::uint64_t>(batch.size(), want));
     std::size_t fit = 1;
-    while (fit < lines && batch[fit].offset - batch.front().offset <= text_chunk) ++fit;
+    while (fit < lines && batch[fit].offset() - batch.front().offset() <= text_chunk) ++fit;
     lines = fit;
-    const std::uint64_t to = batch.size() > lines ? std::min(batch[lines].offset, log_size)
-                                                  : std::min(log_size, batch[lines - 1].offset + max_tail_bytes);
+    const std::uint64_t to = batch.size() > lines ? std::min(batch[lines].offset(), log_size)
+                                                  : std::min(log_size, batch[lines - 1].offset() + max_tail_bytes);
     const std::string text = read_range(log_fd_, from, to - from, log_path_);
     const std::uint64_t text_end = from + text.size();
     for (std::size_t i = 0; i < lines; ++i) {
       const LineIndexRecord& r = batch[i];
-      if (r.offset > text_end) return handed;  // the log has not caught up with the index yet
+      if (r.offset() > text_end) return handed;  // the log has not caught up with the index yet
       if ((r.seq_flags >> 2) < from_seq_) {  // written after a start past the end of the index
         ++next_record_;
         continue;
@@ -205,25 +205,26 @@ std::size_t LineCursor::read_indexed(const std::function<void(StoredLine&&)>& ou
       // wait), else its newline, else, at the end of the run, the end of the log.
       std::uint64_t end = 0;
       if (i + 1 < batch.size()) {
-        end = batch[i + 1].offset;
+        end = batch[i + 1].offset();
         if (end > text_end) return handed;
       } else {
-        const auto nl = continued ? std::string::npos : text.find('\n', r.offset - from);
+        const auto nl = continued ? std::string::npos : text.find('\n', r.offset() - from);
         if (nl != std::string::npos) end = from + nl + 1;
         else if (final) end = text_end;
         else return handed;
       }
       std::uint64_t text_stop = end;
-      if (!continued && text_stop > r.offset && text[text_stop - 1 - from] == '\n') --text_stop;
+      if (!continued && text_stop > r.offset() && text[text_stop - 1 - from] == '\n') --text_stop;
       out(StoredLine{.seq = r.seq_flags >> 2,
                      .is_stderr = (r.seq_flags & LineIndexRecord::stderr_flag) != 0,
                      .continued = continued,
                      .wall_time = std::chrono::system_clock::time_point(
                          std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(r.wall_ns))),
-                     .text = text.substr(r.offset - from, text_stop - r.offset)});
+                     .text = text.substr(r.offset() - from, text_stop - r.offset()),
+                     .level = r.level()});
       ++next_record_;
       ++handed;
-      bytes += text_stop - r.offset;
+      bytes += text_stop - r.offset();
     }
   }
   return handed;

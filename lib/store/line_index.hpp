@@ -1,6 +1,7 @@
 // lines.idx: where each committed line of a run's log starts, with its seq, source and time, so
 // that the store can hand out the line objects of `run --json` (and any seq range) from the log.
-// Fixed 24-byte records in host byte order, one per line written to the log, in log order.
+// Fixed 24-byte records in host byte order, one per line written to the log, in log order. The
+// line's level sits in the offset's top byte (zero, none, in the records of older versions).
 #pragma once
 
 #include <cstdint>
@@ -20,9 +21,18 @@ struct LineIndexRecord {
   static constexpr std::uint64_t stderr_flag = 1;
   static constexpr std::uint64_t continued_flag = 2;
 
-  std::uint64_t seq_flags = 0;  ///< seq << 2 | flags
-  std::uint64_t offset = 0;     ///< of the line's first byte in the log
-  std::int64_t wall_ns = 0;     ///< since the epoch
+  static constexpr int level_shift = 56;
+  static constexpr std::uint64_t offset_mask = (std::uint64_t{1} << level_shift) - 1;
+
+  std::uint64_t seq_flags = 0;     ///< seq << 2 | flags
+  std::uint64_t offset_level = 0;  ///< pack(offset of the line's first byte in the log, level)
+  std::int64_t wall_ns = 0;        ///< since the epoch
+
+  static std::uint64_t pack(std::uint64_t offset, Level level) noexcept {
+    return offset | std::uint64_t{static_cast<std::uint8_t>(level)} << level_shift;
+  }
+  std::uint64_t offset() const noexcept { return offset_level & offset_mask; }
+  Level level() const noexcept { return static_cast<Level>(offset_level >> level_shift); }
 };
 static_assert(sizeof(LineIndexRecord) == 24);
 

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
 #include <cstdlib>
 
 #include <chrono>
@@ -29,6 +30,10 @@ std::string schema_problem(const Json& o) {
         !is_string(o, "ts"))
       return "bad line";
     if (o["source"] != "stdout" && o["source"] != "stderr") return "bad source";
+    if (!o.contains("level")) return "no level";
+    if (!o["level"].is_null() && o["level"] != "error" && o["level"] != "warning" && o["level"] != "info" &&
+        o["level"] != "debug")
+      return "bad level";
     return {};
   }
   if (type == "progress") {
@@ -222,4 +227,66 @@ TEST_CASE("cli json: a line that never ends is not re-sent whole after every rea
   CHECK(transients <= static_cast<std::size_t>(10 * seconds) + 2);
   CHECK(r.out.size() < (mib << 20) + (mib << 20) / 4 + transients * ((1u << 20) + 256));
   CHECK(committed == std::string(mib << 20, 'x') + "\nafter\n");
+}
+
+// A real Python program: logging's records on stderr, a warning, a real traceback, and the
+// design's and Optuna's lines of one trial.
+TEST_CASE("cli json: each line's level, a real traceback included, in --json and in the store", "[cli][json][levels]") {
+  TempDir dir;
+  const std::string script =
+      "import logging, sys, warnings\n"
+      "logging.basicConfig(level=logging.DEBUG)\n"
+      "print('Trial 1/3', flush=True)\n"
+      "print('[I 2026-12-01 12:00:00,000] Trial 0 finished with value: 0.5 and parameters: {}. "
+      "Best is trial 0 with value: 0.5.', flush=True)\n"
+      "logging.debug('details')\n"
+      "logging.info('starting')\n"
+      "logging.warning('3 features have zero variance')\n"
+      "logging.error('could not read a shard')\n"
+      "sys.stderr.flush()\n"
+      "print('epoch 1 loss=0.5', flush=True)\n"
+      "def train():\n"
+      "    raise RuntimeError('CUDA out of memory. Tried to allocate 20.00 MiB')\n"
+      "train()\n";
+  const CliResult r = run_cli({"run", "--json", "--name", "levels", "--", "python3", "-c", script}, CliOptions{.cwd = dir.path()});
+  REQUIRE(r.status == 1);
+  std::map<std::string, std::string> level_of;  // text -> level ("" for none)
+  std::vector<std::string> traceback_levels;
+  bool in_traceback = false;
+  for (const Json& e : parse_events(r.out)) {
+    if (e["type"] == "progress") CHECK(e["trial"] == 1);  // Optuna's trial 0 is the design's trial 1
+    if (e["type"] != "line") continue;
+    const std::string text = e["text"];
+    const std::string level = e["level"].is_null() ? "" : e["level"].get<std::string>();
+    level_of[text] = level;
+    if (text.starts_with("Traceback")) in_traceback = true;
+    // stderr's lines from there on: stdout's come through another pipe, in any order with them
+    if (in_traceback && e["source"] == "stderr") traceback_levels.push_back(level);
+  }
+  CHECK(level_of["Trial 1/3"] == "");
+  CHECK(level_of["DEBUG:root:details"] == "debug");
+  CHECK(level_of["INFO:root:starting"] == "info");
+  CHECK(level_of["WARNING:root:3 features have zero variance"] == "warning");
+  CHECK(level_of["ERROR:root:could not read a shard"] == "error");
+  CHECK(level_of["epoch 1 loss=0.5"] == "");
+  CHECK(level_of["RuntimeError: CUDA out of memory. Tried to allocate 20.00 MiB"] == "error");
+  // The whole traceback (its header, frames, code lines, the exception) is one error.
+  REQUIRE(traceback_levels.size() >= 4);
+  for (const std::string& level : traceback_levels) CHECK(level == "error");
+
+  // The store keeps each line's level: `logs --json` gives the same.
+  const CliResult logs = run_cli({"logs", "levels", "--json"}, CliOptions{.cwd = dir.path()});
+  REQUIRE(logs.status == 0);
+  std::size_t compared = 0;
+  for (const Json& e : parse_events(logs.out)) {
+    const std::string text = e["text"];
+    REQUIRE(level_of.contains(text));
+    CHECK((e["level"].is_null() ? "" : e["level"].get<std::string>()) == level_of[text]);
+    ++compared;
+  }
+  CHECK(compared == level_of.size());
+  // A level word is not a metric.
+  const CliResult show = run_cli({"show", "levels", "--json"}, CliOptions{.cwd = dir.path()});
+  REQUIRE(show.status == 0);
+  CHECK(show.out.find("\"WARNING\"") == std::string::npos);
 }

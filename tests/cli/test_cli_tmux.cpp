@@ -81,7 +81,7 @@ private:
 
 const RE2 log_line{
     R"(Position \d+/\d+|=== \w+ Position \d+ ===|  Trial \d+/\d+: Score=\d\.\d{4}|    \[BEST\] NEW BEST! Score: \d\.\d{4})"
-    R"(|epoch \d+ loss=\d\.\d{4} acc=\d\.\d{4}|trial \d+: 100%\|########\| 4/4 \[00:00<00:00, 40\.0it/s\])"
+    R"(|epoch \d+ loss=\d\.\d{4} acc=\d\.\d{4}|(?:\x{2502} )?trial \d+: 100%\|########\| 4/4 \[00:00<00:00, 40\.0it/s\])"
     R"(|Training \w+ model complete\. Test Score: \d\.\d{4}|logstream: .*)"};
 const RE2 panel_line{R"((Model \w+  \|  elapsed .*|Position \[[#-]+\] \d+/\d+|Trial    \[[#-]+\] \d+/\d+)"
                             R"(|Score \d\.\d{4}.*|Bar      \[[#-]+\] .*|trial \d+: .*))"};

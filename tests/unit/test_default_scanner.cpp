@@ -156,20 +156,21 @@ TEST_CASE("default scanner: look-alikes are not progress", "[scanner]") {
   for (const Case& c : cases) check_case(c);
 }
 
-TEST_CASE("default scanner: Optuna trial lines give trial, score and best", "[scanner][optuna]") {
+TEST_CASE("default scanner: Optuna trial lines give trial (counted from 1), score and best", "[scanner][optuna]") {
   const Case cases[] = {
       {"[I 2024-05-01 12:00:00,000] Trial 5 finished with value: 0.83 and parameters: "
        "{'x': 1.5, 'depth': 4}. Best is trial 3 with value: 0.91.",
-       {.trial = 5, .score = 0.83, .best_score = 0.91, .trial_began = true}},
+       {.trial = 6, .score = 0.83, .best_score = 0.91, .trial_began = true}},
       {"[I 2024-05-01 12:00:01,000] Trial 6 finished with value: 0.95 and parameters: "
        "{'x': 2.0}. Best is trial 6 with value: 0.95.",
-       {.trial = 6, .score = 0.95, .best_score = 0.95, .trial_began = true, .best = true}},
+       {.trial = 7, .score = 0.95, .best_score = 0.95, .trial_began = true, .best = true}},
       {"Trial 0 finished with value: -1.5e-2 and parameters: {}. Best is trial 0 with value: "
        "-1.5e-2.",
-       {.trial = 0, .score = -0.015, .best_score = -0.015, .trial_began = true, .best = true}},
-      {"Trial 7 pruned.", {.trial = 7, .trial_began = true}},
+       {.trial = 1, .score = -0.015, .best_score = -0.015, .trial_began = true, .best = true}},
+      {"Trial 7 pruned.", {.trial = 8, .trial_began = true}},
       {"Trial 8 finished with values: [0.1, 0.2] and parameters: {'x': 1}.",
-       {.trial = 8, .trial_began = true}},
+       {.trial = 9, .trial_began = true}},
+      {"Trial 4", {.trial = 4, .trial_began = true}},  // not Optuna's: as written
   };
   for (const Case& c : cases) check_case(c);
 

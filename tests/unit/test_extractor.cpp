@@ -123,7 +123,7 @@ TEST_CASE("extractor: an Optuna line records its objective, not its parameters",
   CHECK(f.feed("[I 2024-05-01 12:00:00,000] Trial 5 finished with value: 0.83 and parameters: "
                "{'x': 1.5}. Best is trial 3 with value: 0.91."));
   const auto& p = f.extractor.progress();
-  CHECK(p.trial == 5);
+  CHECK(p.trial == 6);  // Optuna's trial 5 is the sixth
   CHECK(p.score == 0.83);
   CHECK(p.best_score == 0.91);
   CHECK_FALSE(p.is_best);
@@ -174,4 +174,26 @@ TEST_CASE("extractor: finish sets the end time", "[extractor]") {
   f.extractor.finish(f.start + 65s);
   CHECK(f.extractor.progress().end_time == f.start + 65s);
   CHECK(f.extractor.progress().elapsed_time() == "00:01:05");
+}
+
+TEST_CASE("extractor: each line's level, and a rule's `level` group wins", "[extractor][levels]") {
+  ExtractorOptions options;
+  options.rules.add("ours", R"(^!! (?P<level>\w+):)");
+  Feeder f(std::move(options));
+  f.feed("ERROR:root:bad shard");
+  CHECK(f.extractor.level() == logstream::Level::error);
+  f.feed("epoch 1 loss=0.4");
+  CHECK(f.extractor.level() == logstream::Level::none);
+  f.feed("!! warn: our own format");
+  CHECK(f.extractor.level() == logstream::Level::warning);
+  f.feed("!! ERROR: our own format, any case");
+  CHECK(f.extractor.level() == logstream::Level::error);
+  f.feed("!! INFO: ERROR in the text, the rule says info");
+  CHECK(f.extractor.level() == logstream::Level::info);
+  f.feed("!! loud: not a level word: the line's own format decides");
+  CHECK(f.extractor.level() == logstream::Level::none);
+
+  Feeder off(ExtractorOptions{.levels = false});
+  off.feed("ERROR:root:bad shard");
+  CHECK(off.extractor.level() == logstream::Level::none);
 }

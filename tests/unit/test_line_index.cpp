@@ -50,7 +50,7 @@ void append(const TempDir& dir, const std::vector<ModelLine>& lines, std::size_t
   for (std::size_t i = from; i < to; ++i) {
     const ModelLine& l = lines[i];
     std::uint64_t flags = (l.is_stderr ? LineIndexRecord::stderr_flag : 0) | (l.continued ? LineIndexRecord::continued_flag : 0);
-    const LineIndexRecord record{l.seq << 2 | flags, offset, static_cast<std::int64_t>(l.seq) * 1000};
+    const LineIndexRecord record{l.seq << 2 | flags, LineIndexRecord::pack(offset, logstream::Level::none), static_cast<std::int64_t>(l.seq) * 1000};
     index.write(reinterpret_cast<const char*>(&record), sizeof record);
     log << l.text;
     if (!l.continued) log << '\n';
