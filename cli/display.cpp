@@ -9,6 +9,7 @@
 
 #include "filter_flags.hpp"
 #include "format.hpp"
+#include "messages.hpp"
 #include "frame.hpp"
 #include "panel.hpp"
 #include "terminal_safe.hpp"
@@ -73,7 +74,10 @@ void TtyDisplay::attach(Streamer& streamer) {
   streamer_ = &streamer;
   streamer.add_sink(filtered(std::make_shared<LineSink>(*this), options_.filter));
   streamer.on_event += [this](const StreamEvent& e) {
-    if (e.kind != EventKind::exited && e.kind != EventKind::gap) notice(e.message);
+    std::string text = event_notice(e);
+    if (text.empty()) return;
+    if (e.kind == EventKind::alert) alert(text);
+    else notice(text);
   };
 }
 
@@ -119,6 +123,13 @@ void TtyDisplay::notice(std::string_view text) {
     pending_.push(Entry{"logstream: " + terminal_safe_line(text, max_notice_columns), Kind::notice});
     changed_ = true;
   }
+}
+
+// A banner in the log area and the terminal's bell, so that an alert is seen from afar.
+void TtyDisplay::alert(std::string_view text) {
+  std::lock_guard lock(mutex_);
+  pending_.push(Entry{"logstream: " + terminal_safe_line(text, max_notice_columns), Kind::alert});
+  changed_ = true;
 }
 
 void TtyDisplay::resize() {
@@ -251,6 +262,7 @@ std::string TtyDisplay::render(bool finished) {
     cursor_hidden_ = true;
   }
   for (Entry& entry : entries) remember(entry);
+  if (std::any_of(entries.begin(), entries.end(), [](const Entry& e) { return e.kind == Kind::alert; })) frame += '\a';
   if (resized) {
     // Terminals rewrap (or not) the old rows in their own ways: repaint the screen from what
     // we remember instead of guessing where the old panel went.
@@ -272,7 +284,9 @@ std::string TtyDisplay::render(bool finished) {
 }
 
 void TtyDisplay::append_entry(std::string& out, const Entry& entry) const {
-  const std::string_view sgr = entry.kind == Kind::notice ? style::yellow : style::of_level(entry.level);
+  const std::string_view sgr = entry.kind == Kind::notice  ? style::yellow
+                               : entry.kind == Kind::alert ? style::alert
+                                                           : style::of_level(entry.level);
   const bool styled = options_.color && !sgr.empty();
   if (styled) out += sgr;
   out += entry.text;

@@ -41,6 +41,7 @@ public:
   void attach(Streamer& streamer) override;
   void begin() override;
   void notice(std::string_view text) override;
+  void alert(std::string_view text);
   void resize() override;
   void suspend() override;
   void resume() override;
@@ -48,7 +49,7 @@ public:
   void abandon() override;
 
 private:
-  enum class Kind : std::uint8_t { out, err, notice };
+  enum class Kind : std::uint8_t { out, err, notice, alert };
   struct Entry {
     std::string text;  // terminal-safe
     Kind kind = Kind::out;

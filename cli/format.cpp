@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "text/duration.hpp"
 #include "text/time_format.hpp"
 
 namespace logstream::cli {
@@ -25,18 +26,9 @@ double seconds_between(std::chrono::steady_clock::time_point from, std::chrono::
 }
 
 std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
-  double value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc{} || !std::isfinite(value) || value < 0) return std::nullopt;
-  const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
-  double scale = 0;
-  if (unit.empty() || unit == "s") scale = 1;
-  else if (unit == "m") scale = 60;
-  else if (unit == "h") scale = 3600;
-  else if (unit == "d") scale = 86400;
-  else if (unit == "w") scale = 7 * 86400;
-  else return std::nullopt;
-  return std::chrono::seconds(static_cast<std::int64_t>(value * scale));
+  const auto ms = text::parse_duration(text);
+  if (!ms) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::seconds>(*ms);
 }
 
 }  // namespace logstream::cli

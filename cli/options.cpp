@@ -89,6 +89,23 @@ void add_filter_options(CLI::App& app, FilterFlags& f) {
   app.add_flag("--progress", f.progress, "Only the lines that changed the progress (trial, epoch, score, bar)")->group(group);
 }
 
+void add_alert_options(CLI::App& app, AlertFlags& a) {
+  const char* group = "Alerts (README: Alerts)";
+  app.add_option("--alert", a.rules, "Alert when RULE fires: exit, exit:any, pattern:RE, stall:30s, metric:'loss>10 for 3', best, level:error (repeatable)")
+      ->type_name("RULE")->allow_extra_args(false)->group(group);
+  app.add_option("--alerts", a.file, "Alert rules from FILE, one per line (# comments)")->type_name("FILE")->group(group);
+  app.add_option("--notify-webhook", a.webhooks, "POST each alert to URL (repeatable; without --alert: exit:any)")
+      ->type_name("URL")->allow_extra_args(false)->group(group);
+  app.add_option("--notify-format", a.format, "The webhooks' body")->type_name("json|slack|discord|ntfy")
+      ->check(CLI::IsMember({"json", "slack", "discord", "ntfy"}))->group(group);
+  app.add_option("--notify-exec", a.execs, "Run CMD (no shell) for each alert, the alert as JSON on its stdin (repeatable)")
+      ->type_name("CMD")->allow_extra_args(false)->group(group);
+  app.add_flag("--notify-desktop", a.desktop, "A desktop notification (notify-send) for each alert")->group(group);
+  app.add_option("--alert-cooldown", a.cooldown, "A rule that fired stays quiet this long (default 60s)")->type_name("DURATION")->group(group);
+  app.add_option("--alert-cap", a.cap, "At most N alerts an hour, 0 for no cap (default 30)")->type_name("N")->group(group);
+  app.add_option("--notify-timeout", a.timeout, "Give a channel this long per try (default 10s)")->type_name("DURATION")->group(group);
+}
+
 void define_run(CLI::App& run, RunOptions& o, bool& plain, bool& json) {
   run.footer(run_footer);
   run.add_option("--log", o.log_file, "Log file (default logs/<command>-<UTC timestamp>.log)")->type_name("FILE");
@@ -124,6 +141,7 @@ void define_run(CLI::App& run, RunOptions& o, bool& plain, bool& json) {
       ->excludes(no_store)
       ->excludes(detach);
   add_filter_options(run, o.filter);
+  add_alert_options(run, o.alerts);
   run.add_option("command", o.command, "The command and its arguments")->required()->type_name("CMD [ARGS...]");
 }
 

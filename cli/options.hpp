@@ -28,6 +28,19 @@ struct FilterFlags {
   bool progress = false;
 };
 
+/// The alert flags of `run` (cli/alert_flags.hpp makes AlertOptions of them).
+struct AlertFlags {
+  std::vector<std::string> rules;  ///< --alert RULE
+  std::string file;                ///< --alerts FILE: a rule per line, # comments
+  std::vector<std::string> webhooks;
+  std::string format = "json";     ///< --notify-format of every webhook
+  std::vector<std::string> execs;  ///< --notify-exec CMD, split into words
+  bool desktop = false;
+  std::string cooldown = "60s";
+  unsigned cap = 30;
+  std::string timeout = "10s";
+};
+
 struct RunOptions {
   std::vector<std::string> command;  ///< argv of the child, run without a shell
   std::string log_file;              ///< empty: logs/<command>-<UTC timestamp>.log
@@ -50,6 +63,7 @@ struct RunOptions {
   /// address is given (the default one, or a free port when it is taken); empty: no --web.
   std::string web;
   FilterFlags filter;
+  AlertFlags alerts;
 };
 
 struct ReplayOptions {

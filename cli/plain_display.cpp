@@ -62,7 +62,7 @@ void PlainDisplay::attach(Streamer& streamer) {
     streamer.add_sink(filtered(sink_, filter_));
   }
   streamer.on_event += [this](const StreamEvent& e) {
-    if (e.kind != EventKind::exited && e.kind != EventKind::gap) notice(e.message);
+    if (std::string text = event_notice(e); !text.empty()) notice(text);
   };
 }
 

@@ -10,13 +10,10 @@
 #include <fmt/format.h>
 
 namespace logstream::cli {
-namespace {
 
-// Reads at most max_rules_file_bytes (plus one byte to tell a larger file), from any kind of
-// file: a pipe (`--rules <(...)`) as well as a regular file.
-std::string read_rules_file(const std::string& path) {
+std::string read_option_file(const std::string& path, std::string_view what) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw RuleError(fmt::format("cannot open rules file '{}': {}", path, std::strerror(errno)));
+  if (fd < 0) throw std::runtime_error(fmt::format("cannot open {} '{}': {}", what, path, std::strerror(errno)));
   std::string text;
   char buffer[65536];
   for (;;) {
@@ -25,24 +22,30 @@ std::string read_rules_file(const std::string& path) {
     if (got < 0) {
       const int error = errno;
       ::close(fd);
-      throw RuleError(fmt::format("cannot read rules file '{}': {}", path, std::strerror(error)));
+      throw std::runtime_error(fmt::format("cannot read {} '{}': {}", what, path, std::strerror(error)));
     }
     if (got == 0) break;
     text.append(buffer, static_cast<std::size_t>(got));
     if (text.size() > max_rules_file_bytes) {
       ::close(fd);
-      throw RuleError(fmt::format("rules file '{}' is larger than the limit of 1 MiB ({} bytes)", path, max_rules_file_bytes));
+      throw std::runtime_error(fmt::format("{} '{}' is larger than the limit of 1 MiB ({} bytes)", what, path, max_rules_file_bytes));
     }
   }
   ::close(fd);
   return text;
 }
 
-}  // namespace
-
 RuleSet load_rules(const std::string& rules_file, const std::vector<std::string>& patterns) {
   RuleSet rules;
-  if (!rules_file.empty()) rules = RuleSet::parse(read_rules_file(rules_file), rules_file);
+  if (!rules_file.empty()) {
+    std::string text;
+    try {
+      text = read_option_file(rules_file, "rules file");
+    } catch (const std::runtime_error& e) {
+      throw RuleError(e.what());
+    }
+    rules = RuleSet::parse(text, rules_file);
+  }
   for (std::size_t i = 0; i < patterns.size(); ++i) rules.add("rule" + std::to_string(i + 1), patterns[i]);
   return rules;
 }

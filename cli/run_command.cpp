@@ -17,6 +17,7 @@
 
 #include "child_guard.hpp"
 #include "dashboard.hpp"
+#include "alert_flags.hpp"
 #include "detach.hpp"
 #include "exit_status.hpp"
 #include "fifo_log_sink.hpp"
@@ -47,8 +48,9 @@ std::chrono::milliseconds stop_grace(const RunOptions& o) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(o.stop_timeout_seconds * 1000));
 }
 
-StreamerOptions streamer_options(const RunOptions& o, RuleSet rules, std::shared_ptr<RunStore> store) {
+StreamerOptions streamer_options(const RunOptions& o, RuleSet rules, AlertOptions alerts, std::shared_ptr<RunStore> store) {
   StreamerOptions options;
+  options.alerts = std::move(alerts);
   options.store = std::move(store);
   options.run_name = o.name;
   options.run_group = o.group;
@@ -147,7 +149,8 @@ std::string run_page(const WebServer& server, const std::string& id) {
 }  // namespace
 
 int run_command(const RunOptions& o) {
-  if (!filter_or_say(o.filter)) return usage_status;  // before detaching: the caller hears of it
+  // Before detaching: the caller hears of it.
+  if (!filter_or_say(o.filter) || !alerts_or_say(o.alerts)) return usage_status;
   if (o.detach) return detach_run(o, &run_in_foreground);
   return run_in_foreground(o, nullptr);
 }
@@ -158,6 +161,7 @@ int run_in_foreground(const RunOptions& o, StartReport* report) {
   if (!o.no_store) guard.emplace(stop_grace(o));
   RuleSet rules;
   LineFilter filter;
+  AlertOptions alerts;
   PreparedLog log;
   std::shared_ptr<RunStore> store;
   {
@@ -171,6 +175,8 @@ int run_in_foreground(const RunOptions& o, StartReport* report) {
       return usage_status;
     }
     if (auto compiled = filter_or_say(o.filter)) filter = std::move(*compiled);
+    else return usage_status;
+    if (auto made = alerts_or_say(o.alerts)) alerts = std::move(*made);
     else return usage_status;
     if (!o.no_store) {
       store = open_store();
@@ -193,7 +199,7 @@ int run_in_foreground(const RunOptions& o, StartReport* report) {
   // interactive debugger both work. On a pty, stdin is the pseudo-terminal.
   ProcessSpec spec{.argv = o.command, .inherit_stdin = !o.pty, .pty = o.pty};
   const bool fifo = log.fifo_fd >= 0;
-  StreamerOptions options = streamer_options(o, std::move(rules), store);
+  StreamerOptions options = streamer_options(o, std::move(rules), std::move(alerts), store);
   // With --web, the server and the stream share one runtime, the server on its loop.
   // Declared in this order so that the server goes before the runtime it runs on.
   std::shared_ptr<Runtime> web_runtime;

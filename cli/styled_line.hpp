@@ -20,6 +20,7 @@ inline constexpr std::string_view red = "\x1b[31m";
 inline constexpr std::string_view green = "\x1b[1;32m";
 inline constexpr std::string_view yellow = "\x1b[33m";
 inline constexpr std::string_view cyan = "\x1b[36m";
+inline constexpr std::string_view alert = "\x1b[1;7;31m";  // bold reverse red: a banner
 inline constexpr std::string_view reset = "\x1b[0m";
 
 /// A child's line is coloured by its level: errors red, warnings yellow, debug dim.

@@ -71,6 +71,9 @@ std::string format_summary(const RunSummary& s) {
   row("best score", s.progress.best_score ? format_score(*s.progress.best_score) : "none");
   row("exit", fmt::format("{}, status {}", s.start_error.empty() ? describe_exit(s.exit) : s.start_error, s.status));
   row("log", describe_log(s));
+  if (s.stats.alerts > 0 || s.stats.suppressed_alerts > 0)
+    row("alerts", s.stats.suppressed_alerts > 0 ? fmt::format("{} ({} more suppressed)", s.stats.alerts, s.stats.suppressed_alerts)
+                                                : fmt::format("{}", s.stats.alerts));
   if (!s.metrics_files.empty() || !s.metrics_failed.empty()) {
     std::string text = s.metrics_files.empty() ? "none" : join_paths(s.metrics_files);
     if (!s.metrics_failed.empty()) text += fmt::format(" (FAILED: {})", join_paths(s.metrics_failed));

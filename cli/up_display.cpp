@@ -12,6 +12,7 @@
 
 #include "format.hpp"
 #include "frame.hpp"
+#include "messages.hpp"
 #include "panel.hpp"
 #include "styled_line.hpp"
 #include "terminal_safe.hpp"
@@ -72,7 +73,7 @@ void UpDisplay::attach(std::size_t index, Streamer& streamer) {
   const std::string& name = processes_.at(index).name;
   streamer.add_sink(filtered(std::make_shared<LineSink>(*this, index, name), options_.filter));
   streamer.on_event += [this, name](const StreamEvent& e) {
-    if (e.kind != EventKind::exited && e.kind != EventKind::gap) notice(name + ": " + e.message);
+    if (std::string text = event_notice(e); !text.empty()) notice(name + ": " + text);
   };
 }
 

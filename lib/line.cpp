@@ -41,6 +41,8 @@ std::string_view to_string(EventKind kind) noexcept {
     case EventKind::gap: return "gap";
     case EventKind::truncated: return "truncated";
     case EventKind::exited: return "exited";
+    case EventKind::alert: return "alert";
+    case EventKind::notify_error: return "notify_error";
   }
   return "unknown";
 }

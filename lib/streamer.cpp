@@ -61,6 +61,7 @@ Streamer::Streamer(Input input, std::filesystem::path log_file, StreamerOptions 
     if (p.log_file.empty()) p.log_file = p.recorder->log_path();  // else the user's spelling, in messages too
     p.sinks.push_back(p.recorder);
     run_id_ = p.recorder->id();
+    if (p.options.alerts.channels.run.empty()) p.options.alerts.channels.run = run_id_;
   }
   log_path_ = p.log_file;
 }

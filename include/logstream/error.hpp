@@ -45,4 +45,10 @@ public:
   using std::invalid_argument::invalid_argument;
 };
 
+/// An alert rule that does not parse (AlertRule::parse): what() names the rule and the reason.
+class LOGSTREAM_API AlertRuleError : public std::invalid_argument {
+public:
+  using std::invalid_argument::invalid_argument;
+};
+
 }  // namespace logstream

@@ -1,11 +1,13 @@
-// StreamEvent: what happens to a stream besides its lines (errors, gaps, truncation, exit).
+// StreamEvent: what happens to a stream besides its lines (errors, gaps, truncation, alerts, exit).
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include <logstream/alerts.hpp>
 #include <logstream/export.hpp>
 
 namespace logstream {
@@ -16,6 +18,8 @@ enum class EventKind : std::uint8_t {
   gap,            ///< a drop_oldest sink skipped lines: first_seq, count
   truncated,      ///< the child exited but its pipes stayed open past the drain timeout
   exited,         ///< the child exited: exit_code or term_signal
+  alert,          ///< a rule of StreamerOptions::alerts fired: `alert` says what
+  notify_error,   ///< an alert could not be delivered through a channel (`sink` names it)
 };
 
 struct LOGSTREAM_API StreamEvent {
@@ -26,6 +30,7 @@ struct LOGSTREAM_API StreamEvent {
   std::uint64_t count = 0;      ///< gap: lines skipped; sink_error of an abandoned drop_oldest sink: its queued lines
   std::optional<int> exit_code;
   std::optional<int> term_signal;
+  std::shared_ptr<const Alert> alert;  ///< alert: never null
 };
 
 LOGSTREAM_API std::string_view to_string(EventKind kind) noexcept;

@@ -2,6 +2,7 @@
 // This umbrella header gives the whole public API.
 #pragma once
 
+#include <logstream/alerts.hpp>
 #include <logstream/error.hpp>
 #include <logstream/events.hpp>
 #include <logstream/export.hpp>

@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include <logstream/alerts.hpp>
 #include <logstream/events.hpp>
 #include <logstream/export.hpp>
 #include <logstream/extractor.hpp>
@@ -73,6 +74,10 @@ struct LOGSTREAM_API StreamerOptions {
   std::shared_ptr<RunStore> store;
   std::string run_name;   ///< the run's name in the store; default: the command's base name
   std::string run_group;  ///< the run's group in the store; default: none
+  /// Rules whose alerts are `alert` events (in order with the lines, to every sink and
+  /// on_event), and the channels that deliver them (alerts.hpp). An invalid rule never gets
+  /// here: AlertRule::parse throws.
+  AlertOptions alerts{};
 };
 
 /// Per-sink delivery counters.
@@ -92,6 +97,8 @@ struct LOGSTREAM_API StreamStats {
   std::size_t inflight_bytes = 0;
   std::size_t peak_inflight_bytes = 0;
   std::uint64_t read_pauses = 0;  ///< times backpressure paused the pipes
+  std::uint64_t alerts = 0;             ///< alert events sent
+  std::uint64_t suppressed_alerts = 0;  ///< alerts held back by the cooldown or the hourly cap
   bool truncated = false;
   std::vector<SinkStats> sinks;
 };

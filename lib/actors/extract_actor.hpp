@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include <logstream/alerts.hpp>
 #include <logstream/events.hpp>
 #include <logstream/extractor.hpp>
 
@@ -15,6 +16,7 @@
 
 namespace logstream {
 
+class AlertEngine;
 class StreamContext;
 
 /// What the reader side sends: the lines framed from one read (or a source's last line at its
@@ -24,12 +26,14 @@ struct ReadMessage {
   LineBatch batch;
   std::size_t held_bytes = 0;
   std::shared_ptr<const StreamEvent> event;
+  bool tick = false;  ///< the clock moved: time-based alert rules (stall) may fire
 };
 
 class ExtractActor {
 public:
   ExtractActor(StreamContext& stream, Executor& executor, ExtractorOptions extraction,
-              std::shared_ptr<MetricStore> metrics, std::vector<SinkActor*> sinks);
+              std::shared_ptr<MetricStore> metrics, std::vector<SinkActor*> sinks, AlertOptions alerts);
+  ~ExtractActor();
 
   Mailbox<ReadMessage>& inbox() noexcept { return inbox_; }
   void set_start(std::chrono::steady_clock::time_point start) { start_ = start; }
@@ -37,12 +41,16 @@ public:
   std::uint64_t lines(Source source) const noexcept {
     return lines_[static_cast<std::size_t>(source)].load(std::memory_order_relaxed);
   }
+  /// Alerts sent and held back so far (any thread).
+  std::uint64_t alerts() const noexcept { return alerts_fired_.load(std::memory_order_relaxed); }
+  std::uint64_t suppressed_alerts() const noexcept { return alerts_suppressed_.load(std::memory_order_relaxed); }
   Task<> run();
 
 private:
   void deliver(LineBatch batch, std::size_t held_bytes);
   void deliver_end();
   void fan_out(const std::shared_ptr<const StreamEvent>& event);
+  void send_alerts(bool all);
 
   StreamContext& stream_;
   Mailbox<ReadMessage> inbox_;
@@ -52,6 +60,11 @@ private:
   std::array<std::atomic<std::uint64_t>, 2> lines_{};
   std::uint64_t last_seq_ = 0;
   std::shared_ptr<const StreamEvent> exit_;  // held until the end's progress went out
+  AlertOptions alert_options_;
+  std::unique_ptr<AlertEngine> alerts_;  // null without rules: the hot path asks nothing
+  std::vector<Alert> ready_alerts_;
+  std::atomic<std::uint64_t> alerts_fired_{0};
+  std::atomic<std::uint64_t> alerts_suppressed_{0};
 };
 
 }  // namespace logstream

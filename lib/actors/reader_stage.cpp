@@ -129,6 +129,12 @@ void ReaderStage::tell_sinks(std::shared_ptr<const StreamEvent> event) {
   out_.send(ReadMessage{{}, 0, std::move(event)});
 }
 
+bool ReaderStage::tick() {
+  if (input_finished_) return false;
+  out_.send(ReadMessage{.tick = true});
+  return true;
+}
+
 // ---- the end of input -----------------------------------------------------------------------
 
 void ReaderStage::on_exit(ExitStatus status) {

@@ -67,6 +67,8 @@ public:
   void resume();
   /// An event for every sink, in its place among the batches; dropped after the end of input.
   void tell_sinks(std::shared_ptr<const StreamEvent> event);
+  /// The clock moved (for stall alerts); false once the input ended: no more ticks are wanted.
+  bool tick();
   /// Bytes read so far. Any thread.
   std::uint64_t bytes_read() const noexcept { return bytes_read_.load(std::memory_order_relaxed); }
 

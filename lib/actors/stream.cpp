@@ -1,6 +1,7 @@
 // Stream: builds the stages, starts them and answers for them; ends only when every byte is out.
 #include "actors/stream.hpp"
 
+#include <algorithm>
 #include <future>
 #include <variant>
 
@@ -11,6 +12,7 @@
 #include <logstream/sinks/file_sink.hpp>
 
 #include "actors/detached.hpp"
+#include "alerts/alert_delivery.hpp"
 #include "sinks/progress_callback_sink.hpp"
 #include "loop/ticker.hpp"
 
@@ -45,6 +47,10 @@ void Stream::build() {
     sinks.push_back(std::make_shared<CallbackSink>(callback, CallbackSinkOptions{.name = "on_new_line"}));
   for (auto& callback : config_.on_progress_update) sinks.push_back(std::make_shared<ProgressCallbackSink>(callback));
   if (config_.output_queue) sinks.push_back(config_.output_queue);
+  if (!o.alerts.rules.empty() && !o.alerts.channels.empty()) {
+    // Reports from the delivery thread; close() joins it, so it never outlives the stream.
+    sinks.push_back(std::make_shared<alerts::AlertDelivery>(o.alerts.channels, [this](StreamEvent e) { report(std::move(e)); }));
+  }
   for (auto& sink : config_.sinks) sinks.push_back(sink);
 
   Executor& executor = runtime_.actor_executor();
@@ -65,7 +71,9 @@ void Stream::build() {
     }
     outs.push_back(sink_actors_.back().get());
   }
-  extract_ = std::make_unique<ExtractActor>(*this, executor, o.extraction, config_.metrics, std::move(outs));
+  AlertOptions rules = o.alerts;
+  rules.channels = {};  // the delivery sink's
+  extract_ = std::make_unique<ExtractActor>(*this, executor, o.extraction, config_.metrics, std::move(outs), std::move(rules));
   ReaderStageEvents& events = *this;
   reader_ = std::make_unique<ReaderStage>(runtime_.loop(), config_.input, o, budget_, extract_->inbox(), events);
 }
@@ -140,6 +148,21 @@ void Stream::start_on_loop() {
   for (auto& actor : sink_actors_) start_actor(executor, actor->run(), shared_from_this());
   start_actor(executor, extract_->run(), shared_from_this());
   reader_->start();
+  start_alert_clock();
+}
+
+// Stall rules need the clock without output: a tick through the extract actor's inbox, a few
+// times per shortest stall, until the input ends.
+void Stream::start_alert_clock() {
+  std::chrono::milliseconds shortest{0};
+  for (const AlertRule& rule : config_.options.alerts.rules)
+    if (rule.kind == AlertKind::stall && (shortest.count() == 0 || rule.stall < shortest)) shortest = rule.stall;
+  if (shortest.count() == 0) return;
+  const auto period = std::clamp(shortest / 5, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+  start_ticker(runtime_.loop(), period, [weak = weak_from_this()] {
+    const auto self = weak.lock();
+    return self && self->reader_ && self->reader_->tick();
+  });
 }
 
 // ---- the reader stage's news (loop thread) --------------------------------------------------
@@ -265,6 +288,8 @@ StreamStats Stream::stats() const {
   s.peak_inflight_bytes = budget_.peak();
   s.read_pauses = budget_.pauses();
   if (extract_) {
+    s.alerts = extract_->alerts();
+    s.suppressed_alerts = extract_->suppressed_alerts();
     s.stdout_lines = extract_->lines(Source::out);
     s.stderr_lines = extract_->lines(Source::err);
     s.lines = s.stdout_lines + s.stderr_lines;

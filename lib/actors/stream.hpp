@@ -79,6 +79,7 @@ public:
 
   // StreamContext (any thread)
   void report(StreamEvent event) override;
+  void tell_subscribers(StreamEvent event) override;
   void release(std::size_t bytes) override;
   void progress_changed(const TrainingProgress& progress) override;
   void actor_done() override;
@@ -92,8 +93,8 @@ private:
   void loop_side_done() override { actor_done(); }
 
   void start_on_loop();
+  void start_alert_clock();
   void call_on_event(const StreamEvent& event) noexcept;
-  void tell_subscribers(StreamEvent event);
 
   RuntimeImpl& runtime_;
   StreamConfig config_;

@@ -15,6 +15,8 @@ public:
   virtual ~StreamContext() = default;
   /// An error, gap or other event for the user's on_event.
   virtual void report(StreamEvent event) = 0;
+  /// An event the sinks already heard in order (an alert), for the user's on_event only.
+  virtual void tell_subscribers(StreamEvent event) = 0;
   /// Bytes held by a batch were released (backpressure may resume reading).
   virtual void release(std::size_t bytes) = 0;
   /// The progress after a batch, for queries (sinks get every change in the batches).

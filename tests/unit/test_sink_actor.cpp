@@ -26,6 +26,7 @@ struct FakeStream : StreamContext {
     std::lock_guard lock(condition.mutex());
     reports.push_back(std::move(event));
   }
+  void tell_subscribers(StreamEvent) override {}
   void release(std::size_t) override {}
   void progress_changed(const TrainingProgress&) override {}
   void actor_done() override {
