@@ -2,6 +2,8 @@
 // `logstream serve` of a store of the test's own.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Store, Server, launchBrowser, openPage, screenshot, until, logState } from './support.mjs';
 
 let browser;
@@ -205,5 +207,39 @@ test('a run far faster than the page reads: following skips to its newest lines,
   // The skipped lines are there to scroll back to.
   await page.evaluate(() => globalThis.logstream.view.log.jumpTo(1_000_000));
   await until(() => page.$eval('.log-row.highlighted .seq', (n) => n.textContent === '1000000').catch(() => false), { what: 'line 1000000' });
+  assert.deepEqual(page.errors, []);
+});
+
+test('alerts: a run\'s alerts are listed, one that fires while the page is open is a toast, a reload shows each once', async (t) => {
+  const { store, server } = await served(t);
+  const finished = store.runCommand('failed', ['--alert', 'exit', '--alert', 'pattern:CUDA'], ['sh', '-c', 'echo start; echo "RuntimeError: CUDA out of memory"; exit 1']);
+  await server.ended(finished);
+  let page = await openPage(browser, `${server.url}runs/${finished}`);
+  const items = () => page.$$eval('.alerts li', (lis) => lis.map((li) => li.querySelector('.alert-rule').textContent));
+  await until(async () => (await items()).length === 2, { what: 'the two stored alerts' });
+  assert.deepEqual(await items(), ['pattern:CUDA', 'exit']);
+  assert.equal(await page.$$eval('.toast', (n) => n.length), 0, 'stored alerts are no news');
+  await page.click('.alerts .alert-line');
+  await until(() => page.$('.log-row.highlighted'), { what: 'the alert\'s line highlighted' });
+  assert.equal(await page.$eval('.log-row.highlighted .seq', (n) => n.textContent), '2');
+  await page.close();
+
+  // The child goes on once the page has loaded its run: the alert fires while it is open.
+  const go = join(store.home, 'go');
+  const live = store.runCommand('live', ['--alert', 'pattern:boom'], ['sh', '-c', `echo ready; while [ ! -e '${go}' ]; do sleep 0.05; done; echo boom`]);
+  page = await openPage(browser, `${server.url}runs/${live}`);
+  await until(async () => (await logState(page)).total >= 1, { what: 'the first line' });
+  await until(async () => (await page.$eval('#connection', (n) => n.dataset.state)) === 'live', { what: 'the live stream' });
+  writeFileSync(go, '');
+  await until(() => page.$('.toast'), { what: 'a toast' });
+  assert.match(await page.$eval('.toast', (n) => n.textContent), /pattern:boom line 2 matches boom: boom/);
+  await screenshot(page, 'run-view-alert');
+  await server.ended(live);
+  await until(async () => (await page.$eval('#connection', (n) => n.dataset.state)) === 'ended', { what: 'the end' });
+  assert.deepEqual(await items(), ['pattern:boom']);
+  await page.reload({ waitUntil: 'domcontentloaded' });
+  await until(async () => (await logState(page)).total === 2, { what: 'the lines after the reload' });
+  await until(async () => (await items()).length === 1, { what: 'the alert after the reload' });
+  assert.deepEqual(await items(), ['pattern:boom']);
   assert.deepEqual(page.errors, []);
 });

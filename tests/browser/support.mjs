@@ -41,6 +41,11 @@ export class Store {
     return execFileSync(CLI, ['run', '-d', '--name', name, '--', CHILD, ...args], { env: this.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   }
 
+  /// Starts `logstream run -d --name NAME FLAGS... -- ARGV...`; resolves to the run id.
+  runCommand(name, flags, argv) {
+    return execFileSync(CLI, ['run', '-d', '--name', name, ...flags, '--', ...argv], { env: this.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  }
+
   remove() {
     rmSync(this.home, { recursive: true, force: true });
   }

@@ -6,6 +6,7 @@ import { duration, localTime, elapsed, count } from './format.js';
 import { ProgressPanel } from './progress.js';
 import { MetricCharts } from './charts.js';
 import { LogView } from './log_view.js';
+import { AlertList } from './alerts.js';
 
 const TAIL_LINES = 1000;      // the lines a page starts with; older ones come by seq on demand
 const CHART_POINTS = 600;
@@ -50,7 +51,8 @@ export class RunView {
     this.progress = new ProgressPanel();
     this.charts = new MetricCharts();
     this.log = new LogView(id);
-    this.element = el('div', { class: 'run-view' }, this.header,
+    this.alerts = new AlertList((seq) => this.log.jumpTo(seq));
+    this.element = el('div', { class: 'run-view' }, this.header, this.alerts.element,
       el('div', { class: 'run-columns' }, this.progress.element, this.charts.element), this.log.element);
     root.replaceChildren(this.element);
     this.ticker = setInterval(() => this.tick(), 1000);
@@ -65,6 +67,7 @@ export class RunView {
     this.events?.close();
     this.log.destroy();
     this.charts.destroy();
+    this.alerts.destroy();
   }
 
   async stop() {
@@ -95,6 +98,7 @@ export class RunView {
     }
     if (this.closed) return;
     this.show(run);
+    this.alerts.load(run.events);
     let lastSeq = 0;
     try {
       lastSeq = await this.log.loadTail(TAIL_LINES);
@@ -122,6 +126,9 @@ export class RunView {
       exit: (e) => {
         Object.assign(this.run, e);
         this.refresh();
+      },
+      event: (name, data) => {
+        if (name === 'alert') this.alerts.add(data, true);
       },
       state: (s) => this.connection(s),
     });
