@@ -39,10 +39,10 @@ std::size_t rows_taken(std::string_view text, std::size_t cols) {
 // Before each stderr line: a thin bar, so the pipe shows without colouring the line.
 constexpr std::string_view stderr_marker = "\u2502 ";
 
-std::string shown_text(std::string_view text, std::size_t cols) {
+std::string shown_text(std::string_view text, std::size_t cols, bool color) {
   const std::size_t max_columns = shown_rows_per_line * cols;
   const std::size_t max_bytes = shown_bytes_per_column * max_columns;
-  std::string safe = terminal_safe(text.substr(0, max_bytes));
+  std::string safe = terminal_safe(text.substr(0, max_bytes), color ? text::Escapes::keep_sgr : text::Escapes::drop);
   if (text.size() <= max_bytes && columns(safe) <= max_columns) return safe;
   safe.resize(truncate_columns(safe, max_columns).size());
   safe += fmt::format(" [... {} bytes in all, whole in the log file]", text.size());
@@ -98,7 +98,7 @@ void TtyDisplay::take_batch(const LineBatch& batch) {
   if (!batch.progress_changes().empty()) progress_ = batch.progress_changes().back().progress;
   for (const Line& line : batch) {
     if (line.transient) {
-      transient_ = shown_text(line.text, cols);
+      transient_ = shown_text(line.text, cols, false);  // the panel styles its own rows
       transient_source_ = line.source;
       last_shown_seq_ = line.seq;
       continue;
@@ -111,7 +111,8 @@ void TtyDisplay::take_batch(const LineBatch& batch) {
     last_shown_seq_ = line.seq;
     // stderr is where Python's logging writes everything: it gets a quiet marker, and the
     // colour comes from the line's level, not from its pipe.
-    std::string text = line.is_stderr() ? std::string(stderr_marker) + shown_text(line.text, cols) : shown_text(line.text, cols);
+    std::string shown = shown_text(line.text, cols, options_.color);
+    std::string text = line.is_stderr() ? std::string(stderr_marker) + shown : std::move(shown);
     pending_.push(Entry{std::move(text), line.is_stderr() ? Kind::err : Kind::out, line.level});
   }
   changed_ = true;
@@ -287,8 +288,11 @@ void TtyDisplay::append_entry(std::string& out, const Entry& entry) const {
   const std::string_view sgr = entry.kind == Kind::notice  ? style::yellow
                                : entry.kind == Kind::alert ? style::alert
                                                            : style::of_level(entry.level);
-  const bool styled = options_.color && !sgr.empty();
-  if (styled) out += sgr;
+  // A line with colours of its own shows them instead of its level's; either way the
+  // colours end with it.
+  const bool own_colors = entry.text.find('\x1b') != std::string::npos;
+  const bool styled = options_.color && (own_colors || !sgr.empty());
+  if (styled && !own_colors) out += sgr;
   out += entry.text;
   if (styled) out += style::reset;
 }

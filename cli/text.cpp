@@ -4,6 +4,7 @@
 #include <locale.h>
 #include <wchar.h>
 
+#include "text/terminal_safe.hpp"
 #include "text/utf8.hpp"
 
 namespace logstream::cli {
@@ -31,6 +32,11 @@ public:
 
   /// Cells of the code point at text[i]; advances i past it.
   std::size_t next(std::string_view text, std::size_t& i) const noexcept {
+    if (text[i] == '\x1b' && i + 1 < text.size() && text[i + 1] == '[') {
+      // Safe text keeps no escape but the child's colours (SGR), which take no cell.
+      i = text::csi_end(text, i + 2);
+      return 0;
+    }
     if (static_cast<unsigned char>(text[i]) < 0x80) {  // the common case, no call
       ++i;
       return 1;

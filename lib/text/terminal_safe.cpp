@@ -34,6 +34,13 @@ bool is_forbidden(char32_t cp) noexcept {
 
 }  // namespace
 
+bool is_sgr(std::string_view sequence) noexcept {
+  if (sequence.size() < 3 || sequence[0] != esc || sequence[1] != '[' || sequence.back() != 'm') return false;
+  for (const char c : sequence.substr(2, sequence.size() - 3))
+    if ((c < '0' || c > '9') && c != ';' && c != ':') return false;
+  return true;
+}
+
 void append_terminal_safe(std::string& out, std::string_view text, Escapes escapes) {
   for (std::size_t i = 0; i < text.size();) {
     const auto byte = static_cast<unsigned char>(text[i]);
@@ -41,8 +48,10 @@ void append_terminal_safe(std::string& out, std::string_view text, Escapes escap
       out += text[i++];
       continue;
     }
-    if (byte == 0x1B && escapes == Escapes::drop) {
-      i = skip_escape(text, i);
+    if (byte == 0x1B && escapes != Escapes::mark) {
+      const std::size_t end = skip_escape(text, i);
+      if (escapes == Escapes::keep_sgr && is_sgr(text.substr(i, end - i))) out.append(text.substr(i, end - i));
+      i = end;
       continue;
     }
     if (byte < 0x80) {  // C0 controls and DEL (and a marked ESC)

@@ -12,8 +12,13 @@ namespace logstream::text {
 
 /// What becomes of an ESC sequence: dropped whole (the command's display, where a stray "[2J"
 /// would only be noise), or its ESC shown as '?' and the rest kept (the ConsoleSink, so that
-/// a log read on the console shows where a child tried to drive the terminal).
-enum class Escapes { drop, mark };
+/// a log read on the console shows where a child tried to drive the terminal), or kept when
+/// it only sets colours and attributes (SGR: ESC '[' digits ; : 'm') and dropped otherwise
+/// (the terminal display with colour on: the child's colours, nothing that moves or retitles).
+enum class Escapes { drop, mark, keep_sgr };
+
+/// Whether `sequence` (a whole escape sequence) is an SGR: ESC '[', digits, ';' or ':', 'm'.
+bool is_sgr(std::string_view sequence) noexcept;
 
 /// The rule: ESC sequences (CSI, OSC/DCS/APC/PM strings, two-byte ESC forms) as `escapes` says;
 /// every other C0 control but TAB, DEL, the C1 controls (U+0080-U+009F in UTF-8, and bytes

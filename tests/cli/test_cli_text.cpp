@@ -47,3 +47,20 @@ TEST_CASE("cli text: truncation never cuts a code point or half a wide character
   CHECK(truncate_columns("模型训练", 4) == "模型");
   CHECK(truncate_columns("ab", 0).empty());
 }
+
+TEST_CASE("cli text: keep_sgr keeps the child's colours and nothing else, and they take no column", "[cli][text]") {
+  using logstream::text::Escapes;
+  using logstream::text::is_sgr;
+  const std::string coloured = "\x1b[1;31mred\x1b[0m \x1b[38;5;208morange\x1b[38:2::255:0:0m \x1b[m";
+  CHECK(terminal_safe(coloured, Escapes::keep_sgr) == coloured);
+  CHECK(terminal_safe(coloured) == "red orange ");
+  // Cursor moves, erases, titles, private modes and strings go, SGR or not around them.
+  CHECK(terminal_safe("a\x1b[2Jb\x1b[Hc\x1b[1Ad\x1b]0;t\x07" "e\x1b[?25lf\x1b[31;?mg\x1bPq\x1b\\h", Escapes::keep_sgr) == "abcdefgh");
+  CHECK(terminal_safe("cut \x1b[31", Escapes::keep_sgr) == "cut ");
+  CHECK(is_sgr("\x1b[m"));
+  CHECK(is_sgr("\x1b[0;1;4m"));
+  CHECK_FALSE(is_sgr("\x1b[31"));
+  CHECK_FALSE(is_sgr("\x1b[>4;1m"));  // a private modifier, not a colour
+  CHECK(columns(terminal_safe(coloured, Escapes::keep_sgr)) == std::string("red orange ").size());
+  CHECK(truncate_columns("\x1b[31mabcdef\x1b[0m", 3) == "\x1b[31mabc");
+}

@@ -62,6 +62,8 @@ public:
 
   /// The visible screen; -J joins the rows of a line the terminal wrapped.
   std::string screen() const { return run({"capture-pane", "-p", "-J", "-t", "main"}); }
+  /// The same with the cells' colours and attributes, as SGR sequences.
+  std::string styled_screen() const { return run({"capture-pane", "-p", "-J", "-e", "-t", "main"}); }
 
   // tmux offers no event for "the screen now shows X": capture until `good` holds, with a short
   // pause between captures, up to a deadline.
@@ -284,4 +286,37 @@ TEST_CASE("cli tmux: up shows one panel row per process under the merged lines",
   CHECK(rows_of(screen, bad_row) == 1);
   // The exit status is up's own tests'; here the end as the user sees it.
   CHECK(screen.find("logstream: bad    failed 3, 1 lines") != std::string::npos);
+}
+
+TEST_CASE("cli tmux: the display passes the child's colours through, colours by level, and drops every other escape", "[cli][tmux][escapes]") {
+  TempDir dir;
+  Tmux tmux(dir);
+  const std::string child =
+      "printf '\\033[32mgreen text\\033[0m plain\\n'; echo 'ERROR: broken'; "
+      "printf '\\033]0;retitled\\007\\033[2J\\033[Hafter the clear\\n'";
+  auto start = [&](const std::string& env) {
+    const std::string command = "cd " + shell_quote(dir.path().string()) + " && TERM=screen " + env + " exec " +
+                                shell_quote(cli_path()) + " run -- sh -c " + shell_quote(child);
+    tmux.run({"new-session", "-d", "-s", "main", "-x", "100", "-y", "30", command});
+  };
+  start("");
+  std::string screen;
+  REQUIRE(tmux.wait_for_screen([&](const std::string& s) { screen = s; return s.find("logstream: summary") != std::string::npos; }, 20s));
+  INFO(screen);
+  const std::string styled = tmux.styled_screen();
+  INFO(styled);
+  CHECK_THAT(styled, Catch::Contains("\x1b[32mgreen text"));  // the child's own colour
+  CHECK_THAT(styled, Catch::Contains("\x1b[31mERROR: broken"));  // the level's
+  // The clear and the cursor move went nowhere: the lines before them are still there.
+  CHECK(screen.find("green text plain") < screen.find("after the clear"));
+  CHECK(tmux.run({"display-message", "-p", "-t", "main", "#{pane_title}"}).find("retitled") == std::string::npos);
+  tmux.run({"kill-server"});
+
+  start("NO_COLOR=1");
+  REQUIRE(tmux.wait_for_screen([&](const std::string& s) { screen = s; return s.find("logstream: summary") != std::string::npos; }, 20s));
+  const std::string plain = tmux.styled_screen();
+  INFO(plain);
+  CHECK(plain.find("\x1b[32m") == std::string::npos);
+  CHECK(plain.find("\x1b[31m") == std::string::npos);
+  CHECK_THAT(plain, Catch::Contains("green text plain"));
 }
