@@ -12,6 +12,7 @@
 #include "exit_status.hpp"
 #include "format.hpp"
 #include "io/write_all.hpp"
+#include "json/stored_run_json.hpp"
 #include "json_events.hpp"
 #include "messages.hpp"
 #include "store_access.hpp"
@@ -55,14 +56,7 @@ public:
   bool reader_gone() const { return reader_gone_; }
 
 private:
-  void add_json(const SearchHit& hit) {
-    const Json line = json::stored_line_json(hit.run, hit.line);
-    Json object{{"type", hit.match ? "match" : "context"}, {"run", hit.run.id}, {"name", hit.run.name}};
-    for (const auto& [key, value] : line.items())
-      if (key != "type") object[key] = value;
-    object["match"] = hit.match;
-    out_ += to_json_line(object);
-  }
+  void add_json(const SearchHit& hit) { out_ += to_json_line(json::search_hit_json(hit)); }
 
   void add_text(const SearchHit& hit) {
     const bool adjacent = hit.run.id == last_run_ && hit.index == last_index_ + 1;

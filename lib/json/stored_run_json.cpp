@@ -25,6 +25,15 @@ void append_stored_line_json(std::string& out, const RunRecord& run, const Store
   append_line_json(out, stored_line_fields(run, line));
 }
 
+Json search_hit_json(const SearchHit& hit) {
+  Json object{{"type", hit.match ? "match" : "context"}, {"run", hit.run.id}, {"name", hit.run.name}};
+  const Json line = stored_line_json(hit.run, hit.line);
+  for (const auto& [key, value] : line.items())
+    if (key != "type") object[key] = value;
+  object["match"] = hit.match;
+  return object;
+}
+
 Json stored_exit_json(const RunRecord& run) {
   return Json{{"type", "exit"},
               {"state", to_string(run.state)},

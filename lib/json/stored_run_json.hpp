@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <logstream/run_store.hpp>
+#include <logstream/search.hpp>
 
 #include "json/json.hpp"
 
@@ -15,6 +16,10 @@ namespace logstream::json {
 Json stored_line_json(const RunRecord& run, const StoredLine& line);
 /// The same, written straight to text (append_line_json).
 void append_stored_line_json(std::string& out, const RunRecord& run, const StoredLine& line);
+
+/// A line a search handed out: {"type":"match"|"context","run","name", the line object's
+/// fields,"match"} (`search --json`, GET /api/search).
+Json search_hit_json(const SearchHit& hit);
 
 /// The end of a stored run: {"type":"exit","state","exit_code","signal","lines","stdout_lines",
 /// "stderr_lines","duration_s","error"}.

@@ -12,6 +12,9 @@
 
 #include <fmt/format.h>
 
+#include <logstream/error.hpp>
+#include <logstream/search.hpp>
+
 #include "json/metric_json.hpp"
 #include "json/run_json.hpp"
 #include "json/stored_run_json.hpp"
@@ -61,6 +64,7 @@ RunApi::RunApi(const RunStore& store, EventStreamOptions events) : store_(store)
 
 Answer RunApi::get(const HttpRequest& request) const {
   if (request.path == "/api/runs" || request.path == "/api/runs/") return runs(request);
+  if (request.path == "/api/search") return search(request);
   const auto path = run_path(request.path);
   if (!path) return error_response(404, fmt::format("no such API path: {}", request.path));
   auto found = lookup(path->id);
@@ -115,6 +119,84 @@ HttpResponse RunApi::runs(const HttpRequest& request) const {
   json::Json array = json::Json::array();
   for (const RunRecord& r : store_.list(query)) array.push_back(json::run_json(r, false));
   return json_response(json::dump(array));
+}
+
+namespace {
+bool flag_param(const HttpRequest& request, std::string_view name) {
+  const std::string* value = request.param(name);
+  return value && *value != "0" && *value != "false" && *value != "";
+}
+}  // namespace
+
+HttpResponse RunApi::search(const HttpRequest& request) const {
+  const std::string* q = request.param("q");
+  if (!q || q->empty()) return error_response(400, "q: the text to search for is missing");
+  SearchOptions options{.pattern = *q, .fixed_strings = !flag_param(request, "regex"), .ignore_case = flag_param(request, "i")};
+  auto limit_param = unsigned_param(request, "limit");
+  if (auto* e = std::get_if<ParamError>(&limit_param)) return bad_param(*e);
+  auto skip_param = unsigned_param(request, "skip");
+  if (auto* e = std::get_if<ParamError>(&skip_param)) return bad_param(*e);
+  auto context_param = unsigned_param(request, "context");
+  if (auto* e = std::get_if<ParamError>(&context_param)) return bad_param(*e);
+  const std::uint64_t limit = std::clamp<std::uint64_t>(std::get<std::optional<std::uint64_t>>(limit_param).value_or(default_search_limit), 1, max_search_limit);
+  const std::uint64_t skip = std::get<std::optional<std::uint64_t>>(skip_param).value_or(0);
+  options.before = options.after = static_cast<std::size_t>(std::min<std::uint64_t>(std::get<std::optional<std::uint64_t>>(context_param).value_or(0), max_search_context));
+  // One more than asked for tells whether there is a next page.
+  options.max_matches = skip + limit + 1;
+  std::vector<RunRecord> runs;
+  if (const std::string* run = request.param("run"); run && !run->empty()) {
+    auto found = lookup(*run);
+    if (auto* error = std::get_if<HttpResponse>(&found)) return std::move(*error);
+    runs.push_back(std::move(std::get<RunRecord>(found)));
+  } else {
+    runs = store_.list({});
+    std::reverse(runs.begin(), runs.end());  // oldest first, as `logstream search`
+  }
+  std::optional<LineSearch> search;
+  try {
+    search.emplace(options);
+  } catch (const PatternError& e) {
+    return error_response(400, e.what());
+  }
+  json::Json hits = json::Json::array();
+  json::Json errors = json::Json::array();
+  std::uint64_t matches = 0;
+  bool more = false;
+  // Context lines wait for the match they go with: a page holds its own matches' context only.
+  std::vector<std::pair<std::uint64_t, json::Json>> context;  // (index, line)
+  bool last_in_page = false;
+  std::uint64_t last_index = 0;
+  const auto keep_context = [&](bool next_in_page, std::uint64_t next_index) {
+    for (auto& [index, line] : context) {
+      const bool after_last = last_in_page && index <= last_index + options.after;
+      const bool before_next = next_in_page && index + options.before >= next_index;
+      if (after_last || before_next) hits.push_back(std::move(line));
+    }
+    context.clear();
+  };
+  for (const RunRecord& record : runs) {
+    if (search->done()) break;
+    try {
+      search->search(record, [&](const SearchHit& hit) {
+        if (!hit.match) {
+          context.emplace_back(hit.index, json::search_hit_json(hit));
+          return;
+        }
+        ++matches;
+        const bool in_page = matches > skip && matches <= skip + limit;
+        more = more || matches > skip + limit;
+        keep_context(in_page, hit.index);
+        if (in_page) hits.push_back(json::search_hit_json(hit));
+        last_in_page = in_page;
+        last_index = hit.index;
+      });
+    } catch (const StoreError& e) {
+      errors.push_back(json::Json{{"run", record.id}, {"error", e.what()}});
+    }
+    keep_context(false, 0);  // the run's last match's after-context
+    last_in_page = false;
+  }
+  return json_response(json::dump(json::Json{{"hits", std::move(hits)}, {"skip", skip}, {"limit", limit}, {"more", more}, {"errors", std::move(errors)}}));
 }
 
 HttpResponse RunApi::run(const RunRecord& record) const {

@@ -41,9 +41,16 @@ public:
   static constexpr std::size_t max_line_limit = 10'000;
   static constexpr std::size_t default_points = 1000;
   static constexpr std::size_t max_points = 100'000;
+  static constexpr std::uint64_t default_search_limit = 100;
+  static constexpr std::uint64_t max_search_limit = 1000;
+  static constexpr std::uint64_t max_search_context = 10;
 
 private:
   HttpResponse runs(const HttpRequest& request) const;
+  /// GET /api/search?q=&run=&regex=&i=&context=&skip=&limit=: a page of matches (and their
+  /// context lines) over every run, oldest first, or one run. Reads the runs' logs on the
+  /// loop thread until the page is full.
+  HttpResponse search(const HttpRequest& request) const;
   HttpResponse run(const RunRecord& run) const;
   HttpResponse lines(const RunRecord& run, const HttpRequest& request) const;
   HttpResponse metrics(const RunRecord& run, const HttpRequest& request) const;

@@ -10,7 +10,7 @@ namespace {
 constexpr std::string_view page_path = "/index.html";
 
 bool names_the_page(std::string_view path) {
-  return path == "/" || (path.starts_with("/runs/") && path.size() > 6 && path.find('/', 6) == std::string_view::npos);
+  return path == "/" || path == "/search" || (path.starts_with("/runs/") && path.size() > 6 && path.find('/', 6) == std::string_view::npos);
 }
 
 std::string_view trimmed(std::string_view s) {

@@ -243,3 +243,42 @@ test('alerts: a run\'s alerts are listed, one that fires while the page is open 
   assert.deepEqual(await items(), ['pattern:boom']);
   assert.deepEqual(page.errors, []);
 });
+
+test('search: the header\'s box searches every run, pages the hits, and a hit opens its line; the log filters by text and level', async (t) => {
+  const { store, server } = await served(t);
+  const first = store.runCommand('first', [], ['sh', '-c', 'for i in $(seq 1 150); do echo "needle $i"; echo hay; done']);
+  await server.ended(first);
+  const second = store.runCommand('second', [], ['sh', '-c', 'echo hay; echo "ERROR: needle in the error"; echo "WARNING: careful"; echo "INFO: fine"']);
+  await server.ended(second);
+  const page = await openPage(browser, server.url);
+  await until(() => page.$('.top-search input'), { what: 'the search box' });
+  await page.type('.top-search input', 'needle');
+  await page.keyboard.press('Enter');
+  await until(() => page.url().includes('/search?q=needle'), { what: 'the search view' });
+  const hits = () => page.$$eval('.hit.match', (lis) => lis.map((li) => `${li.dataset.run}:${li.dataset.seq}`));
+  await until(async () => (await hits()).length === 100, { what: 'the first page of hits' });
+  assert.equal(await page.$eval('.search-status', (n) => n.textContent), '100+ matching lines');
+  assert.equal(await page.$eval('.hit.match mark', (n) => n.textContent), 'needle');
+  await page.click('.search-view .more');
+  await until(async () => (await hits()).length === 151, { what: 'every hit after More' });
+  const all = await hits();
+  assert.equal(all[0], `${first}:1`);
+  assert.equal(all[150], `${second}:2`);
+  assert.equal(await page.$eval('.search-view .more', (n) => n.hidden), true);
+  await page.click(`.hit[data-run="${second}"] a`);
+  await until(() => page.url().endsWith(`/runs/${second}?seq=2`), { what: 'the run page at the hit' });
+  await until(() => page.$('.log-row.highlighted'), { what: 'the hit highlighted' });
+  assert.equal(await page.$eval('.log-row.highlighted .text', (n) => n.textContent), 'ERROR: needle in the error');
+
+  // The log's own filter: text, and a level and above.
+  const shown = () => page.$$eval('.log-row:not([hidden]) .text', (rows) => rows.map((r) => r.textContent));
+  await page.select('.level-filter', 'warning');
+  await until(async () => (await shown()).length === 2, { what: 'warnings and above' });
+  assert.deepEqual(await shown(), ['ERROR: needle in the error', 'WARNING: careful']);
+  await page.type('.log-tools .filter', 'care');
+  await until(async () => (await shown()).length === 1, { what: 'the text filter too' });
+  assert.deepEqual(await shown(), ['WARNING: careful']);
+  await page.goto(`${server.url}search?q=${encodeURIComponent('needle [0-9]+$')}&regex=1`, { waitUntil: 'domcontentloaded' });
+  await until(async () => (await hits()).length === 100, { what: 'a regex search' });
+  assert.deepEqual(page.errors, []);
+});

@@ -215,3 +215,52 @@ TEST_CASE("cli run --web: the run's own process serves its page and the API whil
   // A bare --web never takes the command for its address (the default one, or a free port).
   CHECK(run_cli({"run", "--plain", "--web", test_child_path(), "exit", "3"}, s.options()).status == 3);
 }
+
+TEST_CASE("cli serve: GET /api/search pages what `search --json` finds, over every run or one", "[cli][web][search]") {
+  Served s;
+  const std::vector<std::string> scripts = {
+      "echo 'alpha hit 1'; echo miss; echo 'hit two'; echo miss; echo 'HIT three'",
+      "echo miss; echo 'beta hit'; echo 'hit again'; echo tail",
+      "echo 'a.b literal'; echo 'axb not literal'; echo 'hit last'",
+  };
+  for (std::size_t i = 0; i < scripts.size(); ++i)
+    REQUIRE(run_cli({"run", "--plain", "--quiet", "--name", "r" + std::to_string(i), "--", "sh", "-c", scripts[i]}, s.options()).status == 0);
+  CliProcess serve({"serve", "--listen", "127.0.0.1:0"}, s.options());
+  HttpClient client(announced_port(serve));
+  auto cli_hits = [&](std::vector<std::string> flags) {
+    std::vector<std::string> args{"search", "--json"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    Json out = Json::array();
+    for (const std::string& line : split_lines(run_cli(args, s.options()).out)) out.push_back(Json::parse(line));
+    return out;
+  };
+  // Every page of two, joined, is the whole search.
+  Json paged = Json::array();
+  for (std::uint64_t skip = 0;; skip += 2) {
+    const auto response = client.get("/api/search?q=hit&limit=2&skip=" + std::to_string(skip));
+    REQUIRE(response.status == 200);
+    const Json page = Json::parse(response.body);
+    CHECK(page.at("hits").size() <= 2);
+    for (const Json& hit : page.at("hits")) paged.push_back(hit);
+    if (!page.at("more").get<bool>()) break;
+    REQUIRE(skip < 20);
+  }
+  const Json all = cli_hits({"-F", "hit"});
+  CHECK(all.size() == 5);  // "HIT three" differs in case
+  CHECK(paged == all);
+  // Context, case, regex, one run.
+  CHECK(Json::parse(client.get("/api/search?q=hit&context=1&limit=100").body).at("hits") == cli_hits({"-F", "-C", "1", "hit"}));
+  CHECK(Json::parse(client.get("/api/search?q=HIT&i=1").body).at("hits") == cli_hits({"-F", "-i", "HIT"}));
+  CHECK(Json::parse(client.get("/api/search?q=a.b").body).at("hits").size() == 1);  // literal by default
+  CHECK(Json::parse(client.get("/api/search?q=a.b&regex=1").body).at("hits").size() == 2);
+  CHECK(Json::parse(client.get("/api/search?q=hit&run=r1").body).at("hits") == cli_hits({"-F", "hit", "r1"}));
+  // Bad requests say why.
+  CHECK(client.get("/api/search").status == 400);
+  const auto bad = client.get("/api/search?q=(oops&regex=1");
+  CHECK(bad.status == 400);
+  CHECK_THAT(bad.body, Catch::Contains("missing )"));
+  CHECK(client.get("/api/search?q=x&limit=many").status == 400);
+  CHECK(client.get("/api/search?q=x&run=nosuch").status == 404);
+  ::kill(serve.pid(), SIGTERM);
+  CHECK(serve.finish(30s) == 0);
+}

@@ -10,6 +10,9 @@ import { el, setText } from './dom.js';
 import { render as renderAnsi, plain } from './ansi.js';
 import { count } from './format.js';
 
+// A level and those above it: the level filter's order (the command's --level).
+const LEVEL_RANK = { debug: 1, info: 2, warning: 3, error: 4 };
+
 const BLOCK = 500;
 const MAX_BLOCKS = 100;            // at most 50,000 lines in memory
 const MAX_SCROLL_PX = 4_000_000;   // below every browser's bound on an element's height
@@ -31,6 +34,9 @@ export class LogView {
     this.rows = [];
 
     this.filterBox = el('input', { type: 'search', class: 'filter', placeholder: 'Filter lines held (text)', 'aria-label': 'filter' });
+    this.levelBox = el('select', { class: 'level-filter', 'aria-label': 'level' },
+      el('option', { value: '' }, 'any level'),
+      ...Object.keys(LEVEL_RANK).reverse().map((level) => el('option', { value: level }, `${level} and above`)));
     this.jumpBox = el('input', { type: 'text', class: 'jump', placeholder: 'Go to line', inputmode: 'numeric', 'aria-label': 'go to line' });
     this.followButton = el('button', { type: 'button', class: 'follow', title: 'Follow the newest lines (End)' }, 'Follow');
     this.pill = el('button', { type: 'button', class: 'pill', hidden: true });
@@ -39,7 +45,7 @@ export class LogView {
     this.rowBox = el('div', { class: 'log-rows' });
     this.viewport = el('div', { class: 'log', tabindex: 0, role: 'log', 'aria-live': 'off' }, this.spacer, this.rowBox);
     this.element = el('section', { class: 'log-view card' },
-      el('div', { class: 'log-tools' }, this.filterBox, this.jumpBox, this.followButton, this.status),
+      el('div', { class: 'log-tools' }, this.filterBox, this.levelBox, this.jumpBox, this.followButton, this.status),
       el('div', { class: 'log-frame' }, this.viewport, this.pill));
 
     this.viewport.addEventListener('scroll', () => this.onScroll(), { passive: true });
@@ -48,6 +54,7 @@ export class LogView {
     this.followButton.addEventListener('click', () => this.resume());
     this.pill.addEventListener('click', () => this.resume());
     this.filterBox.addEventListener('input', () => this.setFilter(this.filterBox.value));
+    this.levelBox.addEventListener('change', () => this.setFilter(this.filterBox.value));
     this.jumpBox.addEventListener('keydown', (e) => {
       if (e.key !== 'Enter') return;
       const seq = Number.parseInt(this.jumpBox.value, 10);
@@ -255,7 +262,10 @@ export class LogView {
 
   /// Shows the line of that seq (or the first after it) in the middle, highlighted.
   async jumpTo(seq) {
-    if (this.matches) this.setFilter((this.filterBox.value = ''));
+    if (this.matches) {
+      this.levelBox.value = '';
+      this.setFilter((this.filterBox.value = ''));
+    }
     let page;
     try {
       page = await getJson(runUrl(this.runId, `/lines?from=${Math.max(1, seq)}&limit=${BLOCK}`));
@@ -273,14 +283,16 @@ export class LogView {
   }
 
   matchesQuery(line) {
-    return plain(line.text).toLowerCase().includes(this.query);
+    if (this.minLevel && (LEVEL_RANK[line.level] ?? 0) < this.minLevel) return false;
+    return !this.query || plain(line.text).toLowerCase().includes(this.query);
   }
 
   // The filter covers the lines the page holds (the recent ones and those seen); the whole
   // history is the server's search.
   setFilter(text) {
     this.query = text.trim().toLowerCase();
-    if (!this.query) {
+    this.minLevel = LEVEL_RANK[this.levelBox.value] ?? 0;
+    if (!this.query && !this.minLevel) {
       this.matches = null;
       this.top = this.lastTop();
     } else {

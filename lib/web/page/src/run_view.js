@@ -108,6 +108,9 @@ export class RunView {
     }
     if (this.closed) return;
     this.follow(lastSeq + 1);
+    // /runs/{id}?seq=N (a search hit, an alert): that line, in the middle, highlighted.
+    const seq = Number.parseInt(new URLSearchParams(location.search).get('seq') ?? '', 10);
+    if (Number.isFinite(seq)) this.log.jumpTo(seq);
   }
 
   follow(fromSeq) {
