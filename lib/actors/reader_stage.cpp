@@ -69,6 +69,14 @@ void ReaderStage::open_readers() {
 void ReaderStage::start() {
   for (auto& reader : readers_) reader->start();
   started_ = true;
+  std::chrono::milliseconds shortest{0};
+  for (const AlertRule& rule : options_.alerts.rules)
+    if (rule.kind == AlertKind::stall && (shortest.count() == 0 || rule.stall < shortest)) shortest = rule.stall;
+  if (shortest.count() > 0) {
+    alert_period_ = std::clamp(shortest / 5, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+    alert_clock_ = std::make_unique<LoopTimer>(loop_, &handles_);
+    arm_alert_clock();
+  }
   // A stop() that raced start() was held back until there was something to stop.
   if (stop_requested_) {
     stop_requested_ = false;
@@ -129,12 +137,6 @@ void ReaderStage::tell_sinks(std::shared_ptr<const StreamEvent> event) {
   out_.send(ReadMessage{{}, 0, std::move(event)});
 }
 
-bool ReaderStage::tick() {
-  if (input_finished_) return false;
-  out_.send(ReadMessage{.tick = true});
-  return true;
-}
-
 // ---- the end of input -----------------------------------------------------------------------
 
 void ReaderStage::on_exit(ExitStatus status) {
@@ -162,6 +164,13 @@ void ReaderStage::maybe_finish_input() {
   } else if (process_done) {
     arm_drain();
   }
+}
+
+void ReaderStage::arm_alert_clock() {
+  alert_clock_->start(alert_period_, [this] {
+    out_.send(ReadMessage{.tick = true});
+    arm_alert_clock();
+  });
 }
 
 void ReaderStage::arm_drain() {
@@ -222,6 +231,7 @@ void ReaderStage::close_loop_side() {
     }
   }
   if (drain_timer_) drain_timer_->close();
+  if (alert_clock_) alert_clock_->close();
   for (auto& reader : readers_) reader->close();
   if (handles_.open() == 0) all_handles_closed();
 }

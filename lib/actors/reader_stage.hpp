@@ -67,8 +67,6 @@ public:
   void resume();
   /// An event for every sink, in its place among the batches; dropped after the end of input.
   void tell_sinks(std::shared_ptr<const StreamEvent> event);
-  /// The clock moved (for stall alerts); false once the input ended: no more ticks are wanted.
-  bool tick();
   /// Bytes read so far. Any thread.
   std::uint64_t bytes_read() const noexcept { return bytes_read_.load(std::memory_order_relaxed); }
 
@@ -85,6 +83,7 @@ private:
   void end_source(Reader& reader);
   void maybe_finish_input();
   void arm_drain();
+  void arm_alert_clock();
   void on_drain_timer();
   void close_loop_side();
   void all_handles_closed();
@@ -105,6 +104,10 @@ private:
   std::unique_ptr<LoopTimer> grace_timer_;
   std::unique_ptr<GroupWatch> group_watch_;  // after the output ended: the stopped group's last exit
   std::unique_ptr<LoopTimer> drain_timer_;
+  // Stall alerts need the clock without output: a tick to the extract actor a few times per
+  // shortest stall rule, until the input ends.
+  std::unique_ptr<LoopTimer> alert_clock_;
+  std::chrono::milliseconds alert_period_{0};
   std::shared_ptr<const void> keep_alive_;  // the loop side's reference, until its handles close
   int open_sources_ = 0;
   bool exited_ = false;

@@ -1,7 +1,6 @@
 // Stream: builds the stages, starts them and answers for them; ends only when every byte is out.
 #include "actors/stream.hpp"
 
-#include <algorithm>
 #include <future>
 #include <variant>
 
@@ -148,21 +147,6 @@ void Stream::start_on_loop() {
   for (auto& actor : sink_actors_) start_actor(executor, actor->run(), shared_from_this());
   start_actor(executor, extract_->run(), shared_from_this());
   reader_->start();
-  start_alert_clock();
-}
-
-// Stall rules need the clock without output: a tick through the extract actor's inbox, a few
-// times per shortest stall, until the input ends.
-void Stream::start_alert_clock() {
-  std::chrono::milliseconds shortest{0};
-  for (const AlertRule& rule : config_.options.alerts.rules)
-    if (rule.kind == AlertKind::stall && (shortest.count() == 0 || rule.stall < shortest)) shortest = rule.stall;
-  if (shortest.count() == 0) return;
-  const auto period = std::clamp(shortest / 5, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
-  start_ticker(runtime_.loop(), period, [weak = weak_from_this()] {
-    const auto self = weak.lock();
-    return self && self->reader_ && self->reader_->tick();
-  });
 }
 
 // ---- the reader stage's news (loop thread) --------------------------------------------------

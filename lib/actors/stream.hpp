@@ -93,7 +93,6 @@ private:
   void loop_side_done() override { actor_done(); }
 
   void start_on_loop();
-  void start_alert_clock();
   void call_on_event(const StreamEvent& event) noexcept;
 
   RuntimeImpl& runtime_;
