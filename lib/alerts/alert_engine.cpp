@@ -66,8 +66,8 @@ bool AlertEngine::admit(RuleState& state, Clock::time_point now) {
   return true;
 }
 
-void AlertEngine::fire(RuleState& state, Alert alert, Clock::time_point now, unsigned context_after) {
-  if (!admit(state, now)) {
+void AlertEngine::fire(RuleState& state, Alert alert, Clock::time_point now, unsigned context_after, bool always) {
+  if (!always && !admit(state, now)) {
     ++state.suppressed;
     ++suppressed_total_;
     return;
@@ -172,9 +172,8 @@ void AlertEngine::exited(const StreamEvent& exit, Clock::time_point now) {
     alert.exit_code = exit.exit_code;
     alert.term_signal = exit.term_signal;
     alert.message = fmt::format("the run {}: {}", failed(exit) ? "failed" : "ended", describe_exit(exit));
-    // The end is said once, whatever the cooldown: it is the last word.
-    state.has_fired = false;
-    fire(state, std::move(alert), now);
+    // The end is said once, whatever the cooldown and the cap: it is the last word.
+    fire(state, std::move(alert), now, 0, true);
   }
 }
 

@@ -66,7 +66,7 @@ private:
     unsigned after = 0;  // context lines still wanted
   };
 
-  void fire(RuleState& state, Alert alert, Clock::time_point now, unsigned context_after = 0);
+  void fire(RuleState& state, Alert alert, Clock::time_point now, unsigned context_after = 0, bool always = false);
   bool admit(RuleState& state, Clock::time_point now);
 
   std::vector<RuleState> rules_;

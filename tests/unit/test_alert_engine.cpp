@@ -285,6 +285,18 @@ TEST_CASE("AlertEngine: each rule fires at its edge, not on every line after it"
     CHECK(out[1].message == "the run failed: killed by signal 9");
     CHECK(out[1].term_signal == 9);
   }
+  SECTION("the exit is said past the cooldown and the cap") {
+    AlertEngine e(AlertOptions{.rules = {AlertRule::parse("pattern:x"), AlertRule::parse("exit:any")}, .hourly_cap = 1}, {});
+    feed(e, 1, "x", Level::none, {}, now);
+    feed(e, 2, "x", Level::none, {}, now);
+    e.exited(StreamEvent{.kind = EventKind::exited, .exit_code = 0}, now);
+    std::vector<Alert> out;
+    e.take(out, true);
+    REQUIRE(out.size() == 2);
+    CHECK(out[0].seq == 1);
+    CHECK(out[1].kind == AlertKind::exit);
+    CHECK(e.suppressed() == 1);
+  }
   SECTION("a pattern alert waits for the lines after its match, unless told to go") {
     AlertEngine e(AlertOptions{.rules = {AlertRule::parse("pattern:boom")}}, {});
     feed(e, 1, "before", Level::none, {}, now);
