@@ -16,6 +16,7 @@
 #include "store_commands.hpp"
 #include "summary.hpp"
 #include "terminal_safe.hpp"
+#include "text/time_format.hpp"
 
 namespace logstream::cli {
 namespace {
@@ -59,7 +60,19 @@ std::string show_text(const RunRecord& r, const std::vector<std::string>& events
       fmt::format_to(it, "  {:<11}{:>12} {:>12} {:>12} {:>8}\n", terminal_safe_line(m.key, max_columns), format_value(m.latest),
                      format_value(m.min), format_value(m.max), m.count);
   }
-  for (const std::string& event : events) row("event", event);
+  for (const std::string& event : events) {
+    // An alert reads as one: when, which rule, what happened; the other events as stored.
+    const json::Json object = json::Json::parse(event, nullptr, false);
+    if (!object.is_object() || json::get_or<std::string>(object, "type", "") != "alert") {
+      row("event", event);
+      continue;
+    }
+    const auto when = text::parse_iso8601_utc(json::get_or<std::string>(object, "ts", ""));
+    const auto suppressed = json::get_or<std::uint64_t>(object, "suppressed", 0);
+    row("alert", fmt::format("{}{}: {}{}", when ? local_time(*when) + " " : std::string(), json::get_or<std::string>(object, "rule", ""),
+                             json::get_or<std::string>(object, "message", ""),
+                             suppressed > 0 ? fmt::format(" ({} more suppressed)", suppressed) : std::string()));
+  }
   if (!lines.empty()) fmt::format_to(it, "  last {} lines:\n", lines.size());
   for (const StoredLine& line : lines) fmt::format_to(it, "    {}\n", terminal_safe_line(line.text, max_columns));
   return fmt::to_string(out);

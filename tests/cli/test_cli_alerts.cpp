@@ -171,6 +171,9 @@ TEST_CASE("cli alerts: each rule fires once when it should, to a webhook, an exe
   for (const Json& e : shown.at("events"))
     if (e.value("type", "") == "alert") stored.push_back(e);
   CHECK(fired(stored) == expected);
+  const std::string shown_text = f.cli({"show", "train"}).out;
+  CHECK_THAT(shown_text, Catch::Matches("(.|\n)*\n  alert      [^\n]* pattern:CUDA: line 10 matches CUDA: RuntimeError: CUDA out of memory\n(.|\n)*"));
+  CHECK_THAT(shown_text, Catch::Contains(" exit: the run failed: exit status 1\n"));
   // The log holds every line, alerts or not.
   CHECK(split_lines(f.cli({"logs", "train"}).out).size() == 10);
 }
