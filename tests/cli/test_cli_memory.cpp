@@ -43,9 +43,10 @@ TEST_CASE("cli memory: 400 lines of 1 MB on a terminal stay under 100 MB", "[cli
   INFO("peak RSS " << peak << " KiB");
   CHECK(peak > 0);
   // The sanitizers keep shadow memory for every page touched (TSan's docs: 5-10x; ASan's
-  // allocator adds redzones around each 1 MB line): there the bound is doubled. The plain
-  // build holds the 100 MB (36 MB measured with the run recorded in the store).
-  const long bound_kib = sanitized() ? 200 * 1024 : 100 * 1024;
+  // allocator adds redzones around each 1 MB line): there the bound is 2.5 times. The plain
+  // build holds the 100 MB (45 MB measured with the run recorded in the store and libcurl's
+  // libraries, for the alert webhooks, mapped).
+  const long bound_kib = sanitized() ? 250 * 1024 : 100 * 1024;
   CHECK(peak < bound_kib);
   CHECK(std::filesystem::file_size(dir / "run.log") == 400u * 1048576u);  // the log has them whole
   // Shown cut, and said so.
