@@ -7,8 +7,6 @@
 namespace logstream::extract {
 namespace {
 
-constexpr std::size_t npos = std::string_view::npos;
-constexpr std::size_t max_model_bytes = 256;
 
 bool is_word_char(char c) noexcept { return has_class(c, cc_word); }
 

@@ -17,6 +17,9 @@ struct Scanned {
   std::size_t end = 0;  // one past the last character of the number
 };
 
+/// "Not found" of every position the scanners return.
+inline constexpr std::size_t npos = std::string_view::npos;
+
 /// A decimal integer starting exactly at text[pos] (optional '-'). Empty when there is no
 /// digit or the value does not fit an int64 (too large for its field: ignored, never UB).
 std::optional<Scanned<std::int64_t>> scan_int(std::string_view text, std::size_t pos) noexcept;

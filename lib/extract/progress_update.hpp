@@ -2,6 +2,7 @@
 // scanner and the user rules fill it, apply_update() folds it into a TrainingProgress.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -11,10 +12,13 @@
 
 namespace logstream::extract {
 
+/// The longest model name a line may set (a longer "name" is a sentence, not a model).
+inline constexpr std::size_t max_model_bytes = 256;
+
 struct ProgressUpdate {
   std::optional<std::int64_t> position;
   std::optional<std::int64_t> total_positions;
-  std::optional<std::string_view> model;
+  std::optional<std::string_view> model;  // at most max_model_bytes
   std::optional<std::int64_t> trial;
   std::optional<std::int64_t> total_trials;
   std::optional<double> score;

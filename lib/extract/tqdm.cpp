@@ -7,7 +7,6 @@
 namespace logstream::extract {
 namespace {
 
-constexpr std::size_t npos = std::string_view::npos;
 
 // tqdm's format_sizeof suffixes (unit_scale=True).
 double si_scale(char c) noexcept {

@@ -12,14 +12,10 @@
 #include <fmt/format.h>
 
 #include "io/write_all.hpp"
+#include "store/store_error.hpp"
 
 namespace logstream::store {
 namespace {
-
-StoreError os_error(int error, const std::string& what, const std::filesystem::path& path) {
-  return StoreError(std::error_code(error, std::generic_category()),
-                    fmt::format("{} {}: {}", what, path.string(), std::generic_category().message(error)));
-}
 
 // pread until `size` bytes or the end of the file.
 std::string read_range(int fd, std::uint64_t offset, std::uint64_t size, const std::filesystem::path& path) {

@@ -13,14 +13,13 @@
 
 #include "io/write_all.hpp"
 #include "json/run_json.hpp"
+#include "store/store_error.hpp"
 
 namespace logstream::store {
 namespace {
 
 [[noreturn]] void throw_errno(const std::string& what, const std::filesystem::path& path) {
-  const int error = errno;
-  throw StoreError(std::error_code(error, std::generic_category()),
-                   fmt::format("{} {}: {}", what, path.string(), std::generic_category().message(error)));
+  throw os_error(errno, what, path);
 }
 
 std::optional<RunRecord> parse_run_file(const std::filesystem::path& path) {

@@ -16,6 +16,7 @@
 #include "json/run_json.hpp"
 #include "store/run_directory.hpp"
 #include "store/run_id.hpp"
+#include "store/store_error.hpp"
 #include "text/time_format.hpp"
 
 namespace logstream::store {
@@ -90,9 +91,8 @@ RunIndex::RunIndex(const std::filesystem::path& root, std::vector<std::string>& 
   // half-created database for a corrupt one (SQLite answers BUSY while the WAL is set up).
   const int lock = ::open((root / "runs.db.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (lock < 0) {
-    const int error = errno;
-    throw StoreError(std::error_code(error, std::generic_category()),
-                     fmt::format("cannot create {}: {}", (root / "runs.db.lock").string(), std::generic_category().message(error)));
+    const int error = errno;  // before the path's allocation
+    throw os_error(error, "cannot create", root / "runs.db.lock");
   }
   while (::flock(lock, LOCK_EX) != 0 && errno == EINTR) {
   }

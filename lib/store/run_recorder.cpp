@@ -16,6 +16,7 @@
 #include "json/event_json.hpp"
 #include "json/run_json.hpp"
 #include "store/run_id.hpp"
+#include "store/store_error.hpp"
 #include "store/store_impl.hpp"
 
 namespace logstream::store {
@@ -23,11 +24,6 @@ namespace {
 
 constexpr std::chrono::seconds snapshot_interval{1};
 constexpr int claim_attempts = 100;
-
-StoreError os_error(int error, const std::string& what, const std::filesystem::path& path) {
-  return StoreError(std::error_code(error, std::generic_category()),
-                    fmt::format("{} {}: {}", what, path.string(), std::generic_category().message(error)));
-}
 
 // A new directory under runs/: mkdir is the claim, so two processes never share an id.
 std::pair<std::string, RunDirectory> claim_directory(const std::filesystem::path& runs, std::chrono::system_clock::time_point now) {

@@ -17,6 +17,7 @@
 #include "store/line_index.hpp"
 #include "store/run_directory.hpp"
 #include "store/run_id.hpp"
+#include "store/store_error.hpp"
 #include "store/store_impl.hpp"
 
 namespace logstream {
@@ -28,11 +29,7 @@ std::filesystem::path checked_root(std::filesystem::path root) {
   std::filesystem::create_directories(root / "runs", error);
   if (error)
     throw StoreError(error, fmt::format("cannot create the run store {}: {}", (root / "runs").string(), error.message()));
-  if (::access((root / "runs").c_str(), W_OK | X_OK) != 0) {
-    const int e = errno;
-    throw StoreError(std::error_code(e, std::generic_category()),
-                     fmt::format("cannot write the run store {}: {}", root.string(), std::generic_category().message(e)));
-  }
+  if (::access((root / "runs").c_str(), W_OK | X_OK) != 0) throw store::os_error(errno, "cannot write the run store", root);
   return root;
 }
 
@@ -188,8 +185,7 @@ void RunStore::remove(const RunRecord& run) {
   if (::rename(dir.path.c_str(), claimed.c_str()) != 0) {
     const int error = errno;
     if (error == ENOENT) throw RunLookupError(fmt::format("no run '{}' (already removed)", run.id), {});
-    throw StoreError(std::error_code(error, std::generic_category()),
-                     fmt::format("cannot remove {}: {}", dir.path.string(), std::generic_category().message(error)));
+    throw store::os_error(error, "cannot remove", dir.path);
   }
   impl_->index.remove(run.id);
   std::error_code ignored;

@@ -10,14 +10,10 @@
 
 #include <fmt/format.h>
 
+#include "text/ascii.hpp"
+
 namespace logstream::web {
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::string random_token() {
   unsigned char bytes[16];
@@ -42,14 +38,14 @@ std::string host_of(std::string_view value, std::string_view& port) {
     const auto close = value.find(']');
     if (close == std::string_view::npos) return {};
     if (close + 1 < value.size() && value[close + 1] == ':') port = value.substr(close + 2);
-    return lower(value.substr(1, close - 1));
+    return text::ascii_lower(value.substr(1, close - 1));
   }
   const auto colon = value.rfind(':');
   if (colon != std::string_view::npos) {
     port = value.substr(colon + 1);
     value = value.substr(0, colon);
   }
-  return lower(value);
+  return text::ascii_lower(value);
 }
 
 std::vector<std::string> own_addresses() {
@@ -63,12 +59,12 @@ std::vector<std::string> own_addresses() {
       uv_ip4_name(&interfaces[i].address.address4, name, sizeof name);
     else
       uv_ip6_name(&interfaces[i].address.address6, name, sizeof name);
-    out.push_back(lower(name));
+    out.push_back(text::ascii_lower(name));
   }
   uv_free_interface_addresses(interfaces, count);
   char host[256] = {};
   std::size_t size = sizeof host;
-  if (uv_os_gethostname(host, &size) == 0) out.push_back(lower(host));
+  if (uv_os_gethostname(host, &size) == 0) out.push_back(text::ascii_lower(host));
   return out;
 }
 
@@ -111,8 +107,8 @@ std::string url_host(std::string_view host) {
 
 AccessPolicy::AccessPolicy(ListenAddress bound, std::vector<std::string> allowed_hosts, std::string token, bool allow_control)
     : bound_(std::move(bound)), token_(std::move(token)) {
-  for (const std::string& host : allowed_hosts) allowed_hosts_.push_back(lower(host));
-  allowed_hosts_.push_back(lower(bound_.host));
+  for (const std::string& host : allowed_hosts) allowed_hosts_.push_back(text::ascii_lower(host));
+  allowed_hosts_.push_back(text::ascii_lower(bound_.host));
   for (const char* local : {"localhost", "127.0.0.1", "::1"}) allowed_hosts_.emplace_back(local);
   if (is_any_address(bound_.host))
     for (std::string& own : own_addresses()) allowed_hosts_.push_back(std::move(own));

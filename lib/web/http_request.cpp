@@ -8,6 +8,8 @@
 #include <cctype>
 #include <climits>
 
+#include "text/ascii.hpp"
+
 namespace logstream::web {
 
 struct RequestParser::Llhttp {
@@ -16,12 +18,6 @@ struct RequestParser::Llhttp {
 };
 
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -136,7 +132,7 @@ struct RequestParser::Callbacks {
     RequestParser& r = self(p);
     if (!count_head(r, length)) return -1;
     if (!r.reading_value_) {
-      r.current_.headers.emplace_back(lower(r.header_field_), std::string{});
+      r.current_.headers.emplace_back(text::ascii_lower(r.header_field_), std::string{});
       r.reading_value_ = true;
     }
     r.current_.headers.back().second.append(at, length);

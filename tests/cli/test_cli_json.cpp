@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
+#include "test_scale.hpp"
 
 using namespace logstream::test;
 using Json = nlohmann::json;
@@ -203,9 +204,7 @@ TEST_CASE("cli json: a line that never ends is not re-sent whole after every rea
   TempDir dir;
   // 32 MiB (512 reads); a tenth of it, at least 4 MiB (64 reads), in the slow sanitizer builds,
   // which must still finish inside the run's deadline.
-  const char* scale_text = std::getenv("LOGSTREAM_TEST_SCALE");
-  const double scale = scale_text ? std::atof(scale_text) : 1.0;
-  const std::size_t mib = std::max<std::size_t>(4, static_cast<std::size_t>(32 * scale));
+  const std::size_t mib = scaled<std::size_t>(32, 4);
   const auto started = std::chrono::steady_clock::now();
   const CliResult r = run_json(dir, {"cr-burst", std::to_string(mib)});
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
+#include "test_scale.hpp"
 
 using namespace logstream::test;
 
@@ -73,8 +74,7 @@ TEST_CASE("cli pty: tqdm-like CR updates are one line in the log file", "[cli][p
 
 TEST_CASE("cli pty: every line reaches the log file, run after run", "[cli][pty]") {
   // The tail was lost when libuv took the terminal's hang-up with a short read for the end.
-  const char* scale_text = std::getenv("LOGSTREAM_TEST_SCALE");
-  const int runs = std::max(2, static_cast<int>(20 * (scale_text ? std::atof(scale_text) : 1.0)));
+  const int runs = scaled(20, 2);
   TempDir dir;
   for (const int count : {3000, 50000, 300000}) {
     // What `test_child lines N` writes: "line 000000001 " and 16 x, numbered from 1.

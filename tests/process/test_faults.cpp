@@ -20,6 +20,7 @@
 #include "event_recorder.hpp"
 #include "process_support.hpp"
 #include "test_sinks.hpp"
+#include "test_scale.hpp"
 
 using namespace logstream;
 using namespace logstream::test;
@@ -303,10 +304,8 @@ TEST_CASE("faults: stop() racing a natural exit always completes", "[faults]") {
 }
 
 TEST_CASE("faults: 100 streams at 10,000 lines/s, then stopped, account for every line", "[faults][scale]") {
-  const char* scale_env = std::getenv("LOGSTREAM_TEST_SCALE");
-  const double scale = scale_env ? std::atof(scale_env) : 1.0;
   const int streams = 100;
-  const int per_stream = std::max(1000, static_cast<int>(100000 * scale));  // 10 s at 10,000/s
+  const int per_stream = scaled(100000, 1000);  // 10 s at 10,000/s
   const std::size_t fds = open_fds();
   const auto threads_before = thread_ids();
   const std::size_t kids = children();

@@ -4,6 +4,7 @@
 #include <logstream/logstream.hpp>
 
 #include "process_support.hpp"
+#include "test_scale.hpp"
 
 using namespace logstream;
 using namespace logstream::test;
@@ -20,7 +21,7 @@ TEST_CASE("leaks: 200 streams in a row leave no fd, thread or child behind", "[l
   const std::size_t fds = open_fds();
   const auto threads_before = thread_ids();
   const std::size_t child_count = children();
-  for (int i = 0; i < 200; ++i) {
+  for (int i = 0, streams = scaled(200, 40); i < streams; ++i) {
     Streamer s(child({"lines", "100"}), tmp.file("leak.log"));
     s.start();
     REQUIRE(s.wait_for_completion(30s));

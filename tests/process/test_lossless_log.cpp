@@ -13,17 +13,13 @@
 #include "framing_model.hpp"
 #include "process_support.hpp"
 #include "random_stream.hpp"
+#include "test_scale.hpp"
 
 using namespace logstream;
 using namespace logstream::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-double test_scale() {
-  const char* scale = std::getenv("LOGSTREAM_TEST_SCALE");
-  return scale ? std::atof(scale) : 1.0;
-}
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -65,7 +61,7 @@ Run run_child(const TempDir& dir, const std::string& input, std::uint64_t seed, 
 TEST_CASE("lossless log: random streams through a real child match the model", "[lossless][model]") {
   TempDir dir;
   std::mt19937_64 rng(Catch::rngSeed() + 11);
-  const int rounds = std::max(4, static_cast<int>(40 * test_scale()));
+  const int rounds = scaled(40, 4);
   for (int round = 0; round < rounds; ++round) {
     const std::size_t max_line = std::uniform_int_distribution<std::size_t>(1, 300)(rng);
     const std::string input = random_stream(rng, std::uniform_int_distribution<std::size_t>(1, 200'000)(rng), max_line);

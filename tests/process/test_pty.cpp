@@ -10,6 +10,7 @@
 #include <logstream/logstream.hpp>
 
 #include "process_support.hpp"
+#include "test_scale.hpp"
 
 using namespace logstream;
 using namespace logstream::test;
@@ -36,16 +37,11 @@ private:
   std::atomic<std::uint64_t> wrong_{0};
 };
 
-double scale() {
-  const char* text = std::getenv("LOGSTREAM_TEST_SCALE");
-  return text ? std::atof(text) : 1.0;
-}
-
 }  // namespace
 
 TEST_CASE("pty: every line of a child on a pseudo-terminal arrives, run after run", "[pty]") {
   // The tail was lost when libuv took the terminal's hang-up with a short read for the end.
-  const int runs = std::max(2, static_cast<int>(20 * scale()));
+  const int runs = scaled(20, 2);
   for (const int count : {3000, 50000, 300000}) {
     for (int run = 0; run < runs; ++run) {
       ProcessSpec spec = child({"lines", std::to_string(count)});

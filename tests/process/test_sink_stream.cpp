@@ -13,6 +13,7 @@
 #include <logstream/logstream.hpp>
 
 #include "process_support.hpp"
+#include "test_scale.hpp"
 
 using namespace logstream;
 using namespace logstream::test;
@@ -156,7 +157,7 @@ TEST_CASE("sink stream: random lines give every sink the model's metrics and pro
           "[sinks][model]") {
   const TempDir tmp;
   const std::string input = tmp.file("input.txt");
-  for (int round = 0; round < 12; ++round) {
+  for (int round = 0, rounds = scaled(12, 3); round < rounds; ++round) {
     std::mt19937 rng(static_cast<std::uint32_t>(1000 + round));
     const auto lines = random_lines(rng, 1 + rng() % 20000);
     {

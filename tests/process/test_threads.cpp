@@ -17,6 +17,7 @@
 
 #include "process_support.hpp"
 #include "test_sinks.hpp"
+#include "test_scale.hpp"
 
 using namespace logstream;
 using namespace logstream::test;
@@ -124,6 +125,9 @@ void check_every_kind_seen(Seen& seen) {
   CHECK(*last == "complete");
 }
 
+// Each run is another interleaving of the callbacks' threads.
+const int runs = scaled(40, 8);
+
 }  // namespace
 
 TEST_CASE("threads: no callback of an own-loop runtime runs on its I/O thread", "[threads]") {
@@ -137,7 +141,7 @@ TEST_CASE("threads: no callback of an own-loop runtime runs on its I/O thread", 
     posted.signal();
   });
   REQUIRE(posted.wait_for(10s, [&] { return got.load(); }));
-  for (int run = 0; run < 40; ++run) {
+  for (int run = 0; run < runs; ++run) {
     TwoStreams streams(runtime);
     REQUIRE(streams.s->wait_for_completion(30s));
     REQUIRE(streams.g->wait_for_completion(30s));
@@ -158,7 +162,7 @@ TEST_CASE("threads: on a host loop callbacks run on its workers and only without
   REQUIRE(uv_loop_init(&loop) == 0);
   {
     auto runtime = std::make_shared<Runtime>(&loop, RuntimeOptions{.worker_threads = workers});
-    for (int run = 0; run < 40; ++run) {
+    for (int run = 0; run < runs; ++run) {
       TwoStreams streams(runtime);
       uv_run(&loop, UV_RUN_DEFAULT);  // returns once both streams are complete
       CHECK(streams.g->is_complete());

@@ -14,6 +14,7 @@
 #include <logstream/logstream.hpp>
 
 #include "temp_dir.hpp"
+#include "test_scale.hpp"
 
 using namespace std::chrono_literals;
 using logstream::test::TempDir;
@@ -160,7 +161,7 @@ TEST_CASE("run store: a reader polling a run as it ends sees running, then its e
   // them must not take the run for one whose recorder died.
   TempDir dir;
   auto store = std::make_shared<logstream::RunStore>(dir.path());
-  for (int run = 0; run < 100; ++run) {
+  for (int run = 0, runs = scaled(100, 20); run < runs; ++run) {
     logstream::Streamer streamer({.argv = {child_path(), "lines", "200"}}, {}, recorded_in(store));
     const std::string id = streamer.run_id();
     std::atomic<bool> done{false};

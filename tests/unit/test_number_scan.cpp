@@ -9,6 +9,7 @@
 #include <string>
 
 #include "extract/number_scan.hpp"
+#include "test_scale.hpp"
 
 using logstream::extract::scan_double;
 using logstream::extract::scan_number;
@@ -29,7 +30,7 @@ bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; 
 
 TEST_CASE("number scan: decimals round exactly as from_chars does", "[number]") {
   std::mt19937_64 rng(20261129);
-  for (int i = 0; i < 200000; ++i) {
+  for (int i = 0, samples = scaled(200000, 20000); i < samples; ++i) {
     const int int_digits = static_cast<int>(rng() % 10);
     const int fraction_digits = static_cast<int>(rng() % 17);
     std::string text = std::to_string(rng() % 10);
