@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <signal.h>
+#include <sys/inotify.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include <logstream/logstream.hpp>
 
 #include "event_recorder.hpp"
+#include "io/directory_watch.hpp"
 #include "process_support.hpp"
 #include "test_sinks.hpp"
 #include "test_scale.hpp"
@@ -166,8 +168,17 @@ TEST_CASE("faults: a log directory that vanishes while streaming is no crash", "
     started = true;
     first.signal();
   };
+  // The log is opened by the file sink's own actor, which may come after the first line's
+  // callback: the directory goes only once the file is there (and so open).
+  std::filesystem::create_directories(dir);
+  io::DirectoryWatch created(IN_CREATE);
+  created.add(dir);
   s.start();
   REQUIRE(first.wait_for(10s, [&] { return started.load(); }));
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!std::filesystem::exists(dir + "/run.log") && std::chrono::steady_clock::now() < deadline)
+    created.wait(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
+  REQUIRE(std::filesystem::exists(dir + "/run.log"));
   std::filesystem::remove_all(dir);
   REQUIRE(s.wait_for_completion(30s));
   CHECK(counter->lines(Source::out) == 20);
