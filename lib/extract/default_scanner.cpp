@@ -7,7 +7,6 @@
 namespace logstream::extract {
 namespace {
 
-
 bool is_word_char(char c) noexcept { return has_class(c, cc_word); }
 
 // `word` at a word start, followed by a blank: "Trial 3" but not "MyTrial 3" or "Trials".

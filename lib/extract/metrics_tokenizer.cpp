@@ -12,7 +12,6 @@
 namespace logstream::extract {
 namespace {
 
-
 // Most bytes of a line are neither '=' nor ':'; testing eight at a time (SWAR) keeps the search
 // from costing a comparison chain per byte. Flags are exact up to the first match, which is all
 // the lowest set bit needs.

@@ -11,7 +11,6 @@
 namespace logstream::extract {
 namespace {
 
-
 std::string_view view_of(const re2::StringPiece& piece) noexcept {
   return {piece.data(), piece.size()};
 }

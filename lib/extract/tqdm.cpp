@@ -7,7 +7,6 @@
 namespace logstream::extract {
 namespace {
 
-
 // tqdm's format_sizeof suffixes (unit_scale=True).
 double si_scale(char c) noexcept {
   switch (c) {
