@@ -97,8 +97,9 @@ public:
     if (filter_.options().keeps_all()) return writer_.add(line);
     const Source source = line.is_stderr ? Source::err : Source::out;
     LineFacts facts;
-    if (extractor_ && extractor_->feed(Line{.text = line.text, .seq = line.seq, .source = source, .continued = line.continued,
-                                             .wall_time = line.wall_time, .level = line.level}))
+    if (extractor_ && extractor_->feed(Line{{.seq = line.seq, .source = source, .continued = line.continued,
+                                               .wall_time = line.wall_time, .level = line.level},
+                                              line.text}))
       facts = progress_facts_.take(extractor_->progress());
     if (filter_.keeps(line.text, source, line.level, facts)) {
       window_.matched([&](const StoredLine& held) { show(held); });

@@ -29,15 +29,15 @@ std::size_t LineBatch::Metrics::size() const noexcept { return batch_->metric_re
 Line LineBatch::operator[](std::size_t index) const noexcept {
   const Record& r = records_[index];
   const char* base = r.joined ? joined_.data() : raw_.get();
-  return Line{std::string_view(base + r.offset, r.length),
-              first_seq_ + index,
-              r.source,
-              r.terminator,
-              r.transient,
-              r.continued,
-              arrival_,
-              wall_time_,
-              r.level};
+  return Line{{.seq = first_seq_ + index,
+               .source = r.source,
+               .terminator = r.terminator,
+               .transient = r.transient,
+               .continued = r.continued,
+               .arrival = arrival_,
+               .wall_time = wall_time_,
+               .level = r.level},
+              std::string_view(base + r.offset, r.length)};
 }
 
 void LineBatch::set_level(std::size_t index, Level level) noexcept { records_[index].level = level; }

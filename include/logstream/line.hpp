@@ -34,10 +34,8 @@ constexpr bool ends_with_newline(Terminator terminator, bool continued) noexcept
   return !continued && terminator != Terminator::none;
 }
 
-/// A view of one line. The text is only valid for the duration of the call that hands it out
-/// (a sink's write, a callback); copy it (`OwnedLine`) to keep it.
-struct LOGSTREAM_API Line {
-  std::string_view text;
+/// What is known of a line besides its text: one definition for the view and the owning copy.
+struct LOGSTREAM_API LineMeta {
   std::uint64_t seq = 0;  ///< per stream, starts at 1, no gaps
   Source source = Source::out;
   Terminator terminator = Terminator::lf;
@@ -50,27 +48,20 @@ struct LOGSTREAM_API Line {
   bool is_stderr() const noexcept { return source == Source::err; }
 };
 
+/// A view of one line. The text is only valid for the duration of the call that hands it out
+/// (a sink's write, a callback); copy it (`OwnedLine`) to keep it.
+struct LOGSTREAM_API Line : LineMeta {
+  std::string_view text;
+};
+
 /// A line that owns its text: what get_logs' entries and the output queue hand out.
-struct LOGSTREAM_API OwnedLine {
+struct LOGSTREAM_API OwnedLine : LineMeta {
   std::string text;
-  std::uint64_t seq = 0;
-  Source source = Source::out;
-  Terminator terminator = Terminator::lf;
-  bool transient = false;
-  bool continued = false;
-  std::chrono::steady_clock::time_point arrival{};
-  std::chrono::system_clock::time_point wall_time{};
-  Level level = Level::none;
 
   OwnedLine() = default;
-  explicit OwnedLine(const Line& line)
-      : text(line.text), seq(line.seq), source(line.source), terminator(line.terminator),
-        transient(line.transient), continued(line.continued), arrival(line.arrival),
-        wall_time(line.wall_time), level(line.level) {}
+  explicit OwnedLine(const Line& line) : LineMeta(line), text(line.text) {}
 
-  Line view() const noexcept {
-    return Line{text, seq, source, terminator, transient, continued, arrival, wall_time, level};
-  }
+  Line view() const noexcept { return Line{{*this}, text}; }
 };
 
 LOGSTREAM_API std::string_view to_string(Source source) noexcept;

@@ -89,7 +89,7 @@ Model model_of(const std::vector<std::string>& lines) {
   extractor.start(std::chrono::steady_clock::now());
   std::uint64_t seq = 0;
   for (const std::string& text : lines) {
-    Line line{.text = text, .seq = ++seq};
+    Line line{{.seq = ++seq}, text};
     if (extractor.feed(line)) model.progress.emplace_back(seq, extractor.progress());
     for (const auto& o : extractor.observations()) model.metrics.emplace_back(seq, std::string(o.key), o.value);
   }

@@ -151,7 +151,7 @@ std::vector<Alert> run_engine(const std::vector<AlertRule>& rules, const std::ve
       engine.tick(now);
       continue;
     }
-    Line line{.text = s.text, .seq = ++seq, .source = s.source, .transient = s.transient};
+    Line line{{.seq = ++seq, .source = s.source, .transient = s.transient}, s.text};
     std::vector<MetricStore::Observation> observations;
     for (const auto& [key, value] : s.metrics) observations.push_back({key, value});
     const TrainingProgress* changed = nullptr;
@@ -229,7 +229,7 @@ TEST_CASE("AlertEngine: each rule fires at its edge, not on every line after it"
   const auto now = Clock::time_point{} + seconds(1);
   auto feed = [](AlertEngine& e, std::uint64_t seq, std::string_view text, Level level, std::vector<MetricStore::Observation> obs,
                  Clock::time_point at, Source source = Source::err) {
-    e.line(Line{.text = text, .seq = seq, .source = source}, level, obs, nullptr, at);
+    e.line(Line{{.seq = seq, .source = source}, text}, level, obs, nullptr, at);
   };
   SECTION("a traceback is one error alert; an error after a normal line is another") {
     AlertEngine e(AlertOptions{.rules = {AlertRule::parse("level:error")}, .cooldown = milliseconds(0)}, {});
