@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "extract/progress_update.hpp"
 #include "extract/same_value.hpp"
 #include "text/time_format.hpp"
 
@@ -48,11 +49,10 @@ double TrainingProgress::trial_progress() const noexcept {
 }
 
 bool TrainingProgress::same_fields(const TrainingProgress& other) const noexcept {
-  return position == other.position && total_positions == other.total_positions &&
-         model_name == other.model_name && trial == other.trial &&
-         total_trials == other.total_trials && extract::same_value(score, other.score) &&
-         extract::same_value(best_score, other.best_score) && is_best == other.is_best &&
-         bar == other.bar;
+  bool same = is_best == other.is_best && bar == other.bar;
+  extract::for_each_progress_field(
+      [&](const auto& field) { same = same && extract::same_value(this->*field.stored, other.*field.stored); });
+  return same;
 }
 
 }  // namespace logstream

@@ -7,16 +7,11 @@
 namespace logstream::extract {
 namespace {
 
-template <typename T>
-bool assign(std::optional<T>& field, const std::optional<T>& value) {
-  if (!value || field == value) return false;
-  field = value;
-  return true;
-}
-
-bool assign_double(std::optional<double>& field, const std::optional<double>& value) noexcept {
-  if (!value || same_value(field, value)) return false;
-  field = value;
+// Sets `field` to a found value that differs from it (NaN counts as equal to NaN).
+template <typename Stored, typename Found>
+bool assign(std::optional<Stored>& field, const std::optional<Found>& value) {
+  if (!value || (field && same_value(*field, *value))) return false;
+  field.emplace(*value);
   return true;
 }
 
@@ -30,15 +25,10 @@ bool assign_text(std::string& field, std::string_view value) {
 
 bool apply_update(TrainingProgress& progress, const ProgressUpdate& update) {
   bool changed = false;
-  changed |= assign(progress.position, update.position);
-  changed |= assign(progress.total_positions, update.total_positions);
-  if (update.model && (!progress.model_name || *progress.model_name != *update.model)) {
-    progress.model_name.emplace(*update.model);
-    changed = true;
-  }
-  changed |= assign(progress.trial, update.trial);
-  changed |= assign(progress.total_trials, update.total_trials);
-  changed |= assign_double(progress.score, update.score);
+  for_each_progress_field([&](const auto& field) {
+    // best_score also follows from a best announcement, below
+    if (field.rule_field != RuleField::best_score) changed |= assign(progress.*field.stored, update.*field.found);
+  });
 
   bool is_best = progress.is_best;
   if (update.trial_began) is_best = false;
@@ -49,7 +39,7 @@ bool apply_update(TrainingProgress& progress, const ProgressUpdate& update) {
   }
   std::optional<double> best_score = update.best_score;
   if (!best_score && update.best) best_score = update.score ? update.score : progress.score;
-  changed |= assign_double(progress.best_score, best_score);
+  changed |= assign(progress.best_score, best_score);
   return changed;
 }
 

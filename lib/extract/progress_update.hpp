@@ -5,10 +5,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <tuple>
 
 #include <logstream/line.hpp>
 #include <logstream/progress.hpp>
+#include <logstream/rules.hpp>
 
 namespace logstream::extract {
 
@@ -29,22 +32,55 @@ struct ProgressUpdate {
   /// look at it; the extractor takes it out).
   std::optional<Level> level;
 
-  bool empty() const noexcept {
-    return !position && !total_positions && !model && !trial && !total_trials && !score &&
-           !best_score && !trial_began && !best;
-  }
-  /// Back to empty, one flag at a time: assigning `{}` zeroes the whole struct.
-  void clear() noexcept {
-    position.reset();
-    total_positions.reset();
-    model.reset();
-    trial.reset();
-    total_trials.reset();
-    score.reset();
-    best_score.reset();
-    trial_began = best = false;
-  }
+  bool empty() const noexcept;
+  /// Back to empty, one field at a time: assigning `{}` zeroes the whole struct.
+  void clear() noexcept;
 };
+
+/// One progress field a line can set: its name (the JSON key and the rule group that feeds it)
+/// and where it lives in a TrainingProgress and in a ProgressUpdate.
+template <typename Stored, typename Found>
+struct ProgressField {
+  const char* name;
+  RuleField rule_field;
+  std::optional<Stored> TrainingProgress::*stored;
+  std::optional<Found> ProgressUpdate::*found;
+};
+
+/// The progress fields, once: folding an update, comparing snapshots, the JSON object and the
+/// rules' group names follow this table (is_best and the bar have rules of their own).
+inline constexpr std::tuple progress_fields{
+    ProgressField<std::int64_t, std::int64_t>{"position", RuleField::position, &TrainingProgress::position,
+                                              &ProgressUpdate::position},
+    ProgressField<std::int64_t, std::int64_t>{"total_positions", RuleField::total_positions,
+                                              &TrainingProgress::total_positions, &ProgressUpdate::total_positions},
+    ProgressField<std::string, std::string_view>{"model", RuleField::model, &TrainingProgress::model_name,
+                                                 &ProgressUpdate::model},
+    ProgressField<std::int64_t, std::int64_t>{"trial", RuleField::trial, &TrainingProgress::trial,
+                                              &ProgressUpdate::trial},
+    ProgressField<std::int64_t, std::int64_t>{"total_trials", RuleField::total_trials,
+                                              &TrainingProgress::total_trials, &ProgressUpdate::total_trials},
+    ProgressField<double, double>{"score", RuleField::score, &TrainingProgress::score, &ProgressUpdate::score},
+    ProgressField<double, double>{"best_score", RuleField::best_score, &TrainingProgress::best_score,
+                                  &ProgressUpdate::best_score},
+};
+
+/// Calls `visit(field)` for each entry of progress_fields, in order.
+template <typename Visit>
+constexpr void for_each_progress_field(Visit&& visit) {
+  std::apply([&](const auto&... field) { (visit(field), ...); }, progress_fields);
+}
+
+inline bool ProgressUpdate::empty() const noexcept {
+  bool any = trial_began || best;
+  for_each_progress_field([&](const auto& field) { any = any || (this->*field.found).has_value(); });
+  return !any;
+}
+
+inline void ProgressUpdate::clear() noexcept {
+  for_each_progress_field([&](const auto& field) { (this->*field.found).reset(); });
+  trial_began = best = false;
+}
 
 /// A tqdm bar as views into its line (see parse_bar).
 struct BarView {

@@ -15,15 +15,33 @@ std::string_view view_of(const re2::StringPiece& piece) noexcept {
   return {piece.data(), piece.size()};
 }
 
-// The integer fields a group may fill; null for the others.
-std::optional<std::int64_t> ProgressUpdate::*int_field(RuleField field) noexcept {
-  switch (field) {
-    case RuleField::position: return &ProgressUpdate::position;
-    case RuleField::total_positions: return &ProgressUpdate::total_positions;
-    case RuleField::trial: return &ProgressUpdate::trial;
-    case RuleField::total_trials: return &ProgressUpdate::total_trials;
-    default: return nullptr;
-  }
+// A group's text as the value of a progress field: a number, or a model name (trimmed, at most
+// max_model_bytes).
+std::optional<std::int64_t> field_value(std::string_view text, const std::optional<std::int64_t>*) noexcept {
+  return parse_int(text);
+}
+std::optional<double> field_value(std::string_view text, const std::optional<double>*) noexcept {
+  return parse_double(text);
+}
+std::optional<std::string_view> field_value(std::string_view text, const std::optional<std::string_view>*) noexcept {
+  const std::string_view model = trim(text);
+  if (model.empty() || model.size() > max_model_bytes) return std::nullopt;
+  return model;
+}
+
+enum class FieldSet : std::uint8_t { not_progress, rejected, set };
+
+// Sets the progress field that `rule_field` names from `text`.
+FieldSet set_progress_field(RuleField rule_field, std::string_view text, ProgressUpdate& update) noexcept {
+  FieldSet outcome = FieldSet::not_progress;
+  for_each_progress_field([&](const auto& field) {
+    if (field.rule_field != rule_field) return;
+    auto& slot = update.*field.found;
+    auto value = field_value(text, &slot);
+    outcome = value ? FieldSet::set : FieldSet::rejected;
+    if (value) slot = value;
+  });
+  return outcome;
 }
 
 }  // namespace
@@ -95,29 +113,15 @@ void RuleMatcher::apply(const Compiled& compiled, ProgressUpdate& update, Metric
   for (const Rule::Group& group : compiled.rule.groups()) {
     const auto text = group_text(group.index);
     if (!text) continue;
-    if (const auto field = int_field(group.field)) {
-      if (auto v = parse_int(*text)) {
-        update.*field = v;
-        if (group.field == RuleField::trial) update.trial_began = true;
-      }
+    if (const FieldSet outcome = set_progress_field(group.field, *text, update); outcome != FieldSet::not_progress) {
+      if (group.field == RuleField::trial && outcome == FieldSet::set) update.trial_began = true;
       continue;
     }
     switch (group.field) {
-      case RuleField::score:
-        if (auto v = parse_double(*text)) update.score = v;
-        break;
       case RuleField::best:
         update.best = true;
-        if (auto v = parse_double(*text)) update.best_score = v;
+        set_progress_field(RuleField::best_score, *text, update);
         break;
-      case RuleField::best_score:
-        if (auto v = parse_double(*text)) update.best_score = v;
-        break;
-      case RuleField::model: {
-        const std::string_view model = trim(*text);
-        if (!model.empty() && model.size() <= max_model_bytes) update.model = model;
-        break;
-      }
       case RuleField::metric:
         if (auto v = parse_double(*text)) metrics.push(group.name, *v);
         break;
@@ -126,8 +130,11 @@ void RuleMatcher::apply(const Compiled& compiled, ProgressUpdate& update, Metric
         break;
       case RuleField::position:
       case RuleField::total_positions:
+      case RuleField::model:
       case RuleField::trial:
-      case RuleField::total_trials:  // int_field's
+      case RuleField::total_trials:
+      case RuleField::score:
+      case RuleField::best_score:  // set_progress_field's
       case RuleField::metric_key:
       case RuleField::metric_value:
       case RuleField::ignored:

@@ -4,12 +4,14 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
 #include <re2/re2.h>
 
 #include "extract/number_scan.hpp"
+#include "extract/progress_update.hpp"
 #include "extract/rule_field.hpp"
 
 namespace logstream {
@@ -28,14 +30,12 @@ bool is_name_char(char c) noexcept {
 }  // namespace
 
 RuleField rule_field_for(std::string_view name) noexcept {
-  if (name == "position") return RuleField::position;
-  if (name == "total_positions") return RuleField::total_positions;
-  if (name == "model") return RuleField::model;
-  if (name == "trial") return RuleField::trial;
-  if (name == "total_trials") return RuleField::total_trials;
-  if (name == "score") return RuleField::score;
+  std::optional<RuleField> progress;
+  extract::for_each_progress_field([&](const auto& field) {
+    if (name == field.name) progress = field.rule_field;
+  });
+  if (progress) return *progress;
   if (name == "best") return RuleField::best;
-  if (name == "best_score") return RuleField::best_score;
   if (name == "key") return RuleField::metric_key;
   if (name == "value") return RuleField::metric_value;
   if (name == "level") return RuleField::level;

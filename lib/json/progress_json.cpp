@@ -1,8 +1,16 @@
 // The progress object (see progress_json.hpp).
 #include "json/progress_json.hpp"
 
+#include "extract/progress_update.hpp"
+
 namespace logstream::json {
 namespace {
+
+Json field_json(const std::optional<double>& value) { return optional_number(value); }
+template <typename T>
+Json field_json(const std::optional<T>& value) {
+  return optional(value);
+}
 
 Json bar_json(const BarProgress& bar) {
   return Json{{"description", bar.description},
@@ -30,27 +38,20 @@ BarProgress bar_from(const Json& j) {
 }  // namespace
 
 Json progress_fields(const TrainingProgress& p) {
-  return Json{{"position", optional(p.position)},
-              {"total_positions", optional(p.total_positions)},
-              {"model", optional(p.model_name)},
-              {"trial", optional(p.trial)},
-              {"total_trials", optional(p.total_trials)},
-              {"score", optional_number(p.score)},
-              {"best_score", optional_number(p.best_score)},
-              {"is_best", p.is_best},
-              {"bar", p.bar ? bar_json(*p.bar) : Json(nullptr)}};
+  Json out = Json::object();
+  extract::for_each_progress_field([&](const auto& field) { out[field.name] = field_json(p.*field.stored); });
+  out["is_best"] = p.is_best;
+  out["bar"] = p.bar ? bar_json(*p.bar) : Json(nullptr);
+  return out;
 }
 
 TrainingProgress progress_from(const Json& j) {
   TrainingProgress p;
   if (!j.is_object()) return p;
-  p.position = get_optional<std::int64_t>(j, "position");
-  p.total_positions = get_optional<std::int64_t>(j, "total_positions");
-  p.model_name = get_optional<std::string>(j, "model");
-  p.trial = get_optional<std::int64_t>(j, "trial");
-  p.total_trials = get_optional<std::int64_t>(j, "total_trials");
-  p.score = get_optional<double>(j, "score");
-  p.best_score = get_optional<double>(j, "best_score");
+  extract::for_each_progress_field([&](const auto& field) {
+    auto& stored = p.*field.stored;
+    stored = get_optional<typename std::remove_reference_t<decltype(stored)>::value_type>(j, field.name);
+  });
   p.is_best = get_or<bool>(j, "is_best", false);
   if (const auto it = j.find("bar"); it != j.end() && it->is_object()) p.bar = bar_from(*it);
   return p;
