@@ -6,6 +6,7 @@
 #include <logstream/error.hpp>
 
 #include "actors/stream.hpp"
+#include "sink_access.hpp"
 #include "store/run_recorder.hpp"
 
 namespace logstream {
@@ -73,7 +74,7 @@ Streamer::~Streamer() {
     // own, and the runtime waits for it before it goes.
     if (!runtime_->on_runtime_thread()) stream->wait(std::nullopt);
   }
-  output_queue_->close();  // a consumer in pop() is let go (a failed start fed nothing)
+  detail::SinkAccess::sink(*output_queue_).close();  // a consumer in pop() is let go (a failed start fed nothing)
   {
     std::lock_guard lock(stream_mutex_);
     stream_.reset();
@@ -135,11 +136,11 @@ void Streamer::start() {
     stream->start();
     started = std::move(stream);
   } catch (const std::exception& e) {
-    output_queue_->close();  // nothing will feed it
+    detail::SinkAccess::sink(*output_queue_).close();  // nothing will feed it
     if (recorder) recorder->start_failed(e.what());
     throw;
   } catch (...) {
-    output_queue_->close();
+    detail::SinkAccess::sink(*output_queue_).close();
     if (recorder) recorder->start_failed("start() failed");
     throw;
   }

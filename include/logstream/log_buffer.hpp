@@ -14,6 +14,10 @@
 
 namespace logstream {
 
+namespace detail {
+struct SinkAccess;  // the stream's way to feed a consumer end: lib/sink_access.hpp
+}  // namespace detail
+
 struct LOGSTREAM_API LogBufferOptions {
   std::size_t max_lines = 500;
   /// Text bytes kept at most: the oldest lines go first when a few huge lines would exceed it.
@@ -24,9 +28,9 @@ struct LOGSTREAM_API LogBufferOptions {
 /// state: the next line of the same source replaces it. Storage is reused, so a full buffer
 /// allocates nothing for lines that fit the slots' capacity.
 ///
-/// A Sink (lossless) fed by the stream through its Sink hooks, which are private: users only
-/// query it. Thread-safe: queries may run while it is written.
-class LOGSTREAM_API LogBuffer final : public Sink {
+/// The stream feeds it as a (lossless) sink, a private base: users only query it.
+/// Thread-safe: queries may run while it is written.
+class LOGSTREAM_API LogBuffer final : private Sink {
 public:
   explicit LogBuffer(LogBufferOptions options = {});
 
@@ -39,12 +43,9 @@ public:
   std::size_t capacity() const noexcept { return options_.max_lines; }
 
 private:
-  // The Sink hooks: the stream's alone.
-  using Sink::close;
-  using Sink::flush;
-  using Sink::on_event;
-  using Sink::on_gap;
-  using Sink::open;
+  friend struct detail::SinkAccess;
+
+  // The Sink hooks (a private base: not even a Sink& reaches them from outside).
   void write(const LineBatch& batch) override;
   std::string name() const override { return "buffer"; }
 

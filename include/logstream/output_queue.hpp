@@ -14,14 +14,18 @@
 
 namespace logstream {
 
+namespace detail {
+struct SinkAccess;  // the stream's way to feed a consumer end: lib/sink_access.hpp
+}  // namespace detail
+
 /// Committed lines (transient CR states are skipped), in order, for consumers that pull.
 /// Bounded in lines and in bytes (of line text): when nobody pulls and a new line would pass
 /// either bound, the oldest lines are dropped and counted (a live view, like drop_oldest: a
 /// consumer that stops pulling never holds back the child or the other sinks).
 /// Thread-safe. Destroying it lets every consumer blocked in pop() return first.
 ///
-/// The stream feeds it through its Sink hooks, which are private: a consumer only pulls.
-class LOGSTREAM_API OutputQueue final : public Sink {
+/// The stream feeds it as a sink, a private base: a consumer only pulls.
+class LOGSTREAM_API OutputQueue final : private Sink {
 public:
   explicit OutputQueue(std::size_t capacity = 10000, std::size_t max_bytes = 16 << 20);
   ~OutputQueue() override;
@@ -41,13 +45,9 @@ public:
   std::uint64_t dropped() const;
 
 private:
-  friend class Streamer;  // closes the queue when nothing will feed it
+  friend struct detail::SinkAccess;
 
-  // The Sink hooks: the stream's alone.
-  using Sink::flush;
-  using Sink::on_event;
-  using Sink::on_gap;
-  using Sink::open;
+  // The Sink hooks (a private base: not even a Sink& reaches them from outside).
   void write(const LineBatch& batch) override;
   void close() override;
   std::string name() const override { return "output_queue"; }

@@ -14,6 +14,7 @@
 #include "alerts/alert_delivery.hpp"
 #include "sinks/progress_callback_sink.hpp"
 #include "loop/ticker.hpp"
+#include "sink_access.hpp"
 
 namespace logstream {
 
@@ -40,12 +41,12 @@ std::string describe(const Streamer::Input& input) {
 void Stream::build() {
   const StreamerOptions& o = config_.options;
   std::vector<std::shared_ptr<Sink>> sinks;
-  sinks.push_back(buffer_);
+  sinks.push_back(detail::SinkAccess::shared_sink(buffer_));
   if (!config_.log_file.empty()) sinks.push_back(std::make_shared<FileSink>(config_.log_file, o.log_file));
   for (auto& callback : config_.on_new_line)
     sinks.push_back(std::make_shared<CallbackSink>(callback, CallbackSinkOptions{.name = "on_new_line"}));
   for (auto& callback : config_.on_progress_update) sinks.push_back(std::make_shared<ProgressCallbackSink>(callback));
-  if (config_.output_queue) sinks.push_back(config_.output_queue);
+  if (config_.output_queue) sinks.push_back(detail::SinkAccess::shared_sink(config_.output_queue));
   if (!o.alerts.rules.empty() && !o.alerts.channels.empty()) {
     // Reports from the delivery thread; close() joins it, so it never outlives the stream.
     sinks.push_back(std::make_shared<alerts::AlertDelivery>(o.alerts.channels, [this](StreamEvent e) { report(std::move(e)); }));

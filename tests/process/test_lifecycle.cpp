@@ -155,7 +155,7 @@ TEST_CASE("lifecycle: start() twice and add_sink() after start() are usage error
   Streamer s(child({"exit", "0"}));
   s.start();
   CHECK_THROWS_AS(s.start(), UsageError);
-  CHECK_THROWS_AS(s.add_sink(std::make_shared<OutputQueue>()), UsageError);
+  CHECK_THROWS_AS(s.add_sink(std::make_shared<CallbackSink>([](const Line&) {})), UsageError);
   REQUIRE(s.wait_for_completion(30s));
 }
 

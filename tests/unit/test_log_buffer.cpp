@@ -9,12 +9,13 @@
 
 #include "framing_support.hpp"
 #include "random_stream.hpp"
+#include "sink_access.hpp"
 
 using namespace logstream;
 
 namespace {
-// The stream feeds a LogBuffer through its Sink hooks, which only the Sink interface exposes.
-void feed(Sink& buffer, const LineBatch& batch) { buffer.write(batch); }
+// The stream feeds a LogBuffer through its Sink hooks, a private base only the stream reaches.
+void feed(LogBuffer& buffer, const LineBatch& batch) { detail::SinkAccess::sink(buffer).write(batch); }
 
 LineBatch batch_of(Framer& framer, std::string_view bytes, Source source = Source::out) {
   Chunk c;

@@ -14,6 +14,7 @@
 
 #include "framing_support.hpp"
 #include "process_support.hpp"
+#include "sink_access.hpp"
 #include "temp_dir.hpp"
 
 using namespace logstream;
@@ -79,7 +80,7 @@ TEST_CASE("callback sink: a throwing callback is offered every line, then Callba
 
 TEST_CASE("output queue: bounded in lines, the oldest dropped and counted", "[output_queue]") {
   OutputQueue queue(3, 1 << 20);
-  static_cast<Sink&>(queue).write(batches_of("1\n2\n3\n4\n5\n")[0]);
+  detail::SinkAccess::sink(queue).write(batches_of("1\n2\n3\n4\n5\n")[0]);
   CHECK(queue.size() == 3);
   CHECK(queue.dropped() == 2);
   CHECK(texts(queue) == std::vector<std::string>{"3", "4", "5"});
@@ -87,7 +88,7 @@ TEST_CASE("output queue: bounded in lines, the oldest dropped and counted", "[ou
 
 TEST_CASE("output queue: bounded in bytes of text, the oldest dropped", "[output_queue]") {
   OutputQueue queue(100, 10);
-  static_cast<Sink&>(queue).write(batches_of("aaaa\nbbbb\ncccc\n")[0]);  // 12 bytes of text: the first goes
+  detail::SinkAccess::sink(queue).write(batches_of("aaaa\nbbbb\ncccc\n")[0]);  // 12 bytes of text: the first goes
   CHECK(queue.bytes() <= 10);
   CHECK(queue.dropped() == 1);
   CHECK(texts(queue) == std::vector<std::string>{"bbbb", "cccc"});
@@ -95,14 +96,14 @@ TEST_CASE("output queue: bounded in bytes of text, the oldest dropped", "[output
 
 TEST_CASE("output queue: transient states are skipped", "[output_queue]") {
   OutputQueue queue;
-  static_cast<Sink&>(queue).write(batches_of("10%\r50%\rdone\n")[0]);
+  detail::SinkAccess::sink(queue).write(batches_of("10%\r50%\rdone\n")[0]);
   CHECK(texts(queue) == std::vector<std::string>{"done"});
 }
 
 TEST_CASE("output queue: pop after close returns what is left, then nothing without waiting", "[output_queue]") {
   OutputQueue queue;
-  static_cast<Sink&>(queue).write(batches_of("x\ny\n")[0]);
-  static_cast<Sink&>(queue).close();
+  detail::SinkAccess::sink(queue).write(batches_of("x\ny\n")[0]);
+  detail::SinkAccess::sink(queue).close();
   CHECK(queue.closed());
   auto first = queue.pop();
   REQUIRE(first);
