@@ -26,8 +26,6 @@ constexpr std::size_t max_history_bytes = 2 << 20;
 constexpr std::size_t shown_rows_per_line = 4;
 constexpr std::size_t shown_bytes_per_column = 8;
 constexpr std::size_t max_notice_columns = 1000;
-constexpr std::string_view hide_cursor = "\x1b[?25l";
-constexpr std::string_view show_cursor = "\x1b[?25h";
 
 std::size_t rows_taken(std::string_view text, std::size_t cols) {
   const std::size_t n = columns(text);
@@ -258,29 +256,20 @@ std::string TtyDisplay::render(bool finished) {
   panel.resize(std::min(panel.size(), static_cast<std::size_t>(std::max(size_.rows - 1, 1))));
 
   std::string frame;
-  if (!cursor_hidden_) {
-    frame += hide_cursor;
-    cursor_hidden_ = true;
-  }
+  begin_panel_frame(frame, !cursor_hidden_, resized, panel_rows_);
+  cursor_hidden_ = true;
   for (Entry& entry : entries) remember(entry);
   if (std::any_of(entries.begin(), entries.end(), [](const Entry& e) { return e.kind == Kind::alert; })) frame += '\a';
   if (resized) {
-    // Terminals rewrap (or not) the old rows in their own ways: repaint the screen from what
-    // we remember instead of guessing where the old panel went.
-    frame += "\x1b[H\x1b[2J";
+    // The screen was cleared: repaint it from what we remember.
     append_history(frame, static_cast<std::size_t>(std::max(size_.rows, 1)) - panel.size());
   } else {
-    append_panel_erase(frame, panel_rows_);
     for (const Entry& entry : entries) {
       append_entry(frame, entry);
       frame += '\n';
     }
   }
-  for (std::size_t i = 0; i < panel.size(); ++i) {
-    if (i > 0) frame += '\n';
-    panel[i].append_to(frame, cols - 1, options_.color);
-  }
-  panel_rows_ = panel.size();
+  panel_rows_ = end_panel_frame(frame, panel, cols - 1, options_.color);
   return frame;
 }
 

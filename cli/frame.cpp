@@ -16,6 +16,23 @@ void append_panel_erase(std::string& frame, std::size_t rows) {
   frame += "\x1b[J";
 }
 
+void begin_panel_frame(std::string& frame, bool cursor_shown, bool resized, std::size_t panel_rows) {
+  if (cursor_shown) frame += hide_cursor;
+  if (resized) {
+    frame += "\x1b[H\x1b[2J";
+  } else {
+    append_panel_erase(frame, panel_rows);
+  }
+}
+
+std::size_t end_panel_frame(std::string& frame, const std::vector<StyledLine>& rows, std::size_t columns, bool color) {
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (i > 0) frame += '\n';
+    rows[i].append_to(frame, columns, color);
+  }
+  return rows.size();
+}
+
 std::string stdout_failure(int error) {
   if (error == 0 || error == EPIPE) return {};
   return fmt::format("cannot write to stdout: {}", std::generic_category().message(error));

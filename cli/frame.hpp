@@ -7,7 +7,11 @@
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
+
+#include "styled_line.hpp"
 
 namespace logstream::cli {
 
@@ -42,6 +46,17 @@ private:
   std::size_t bytes_ = 0;
   std::uint64_t dropped_ = 0;
 };
+
+inline constexpr std::string_view hide_cursor = "\x1b[?25l";
+inline constexpr std::string_view show_cursor = "\x1b[?25h";
+
+/// Starts a redraw of a panel at the bottom of the screen: hides the cursor if it is shown, then
+/// erases the old panel (`panel_rows` high), or clears the screen after a resize (terminals
+/// rewrap the old rows in their own ways: nothing tells where the old panel went).
+void begin_panel_frame(std::string& frame, bool cursor_shown, bool resized, std::size_t panel_rows);
+/// Ends it with the panel's rows, each cut to `columns`; returns how many rows it drew (the next
+/// frame's `panel_rows`). The cursor stays on its last row.
+std::size_t end_panel_frame(std::string& frame, const std::vector<StyledLine>& rows, std::size_t columns, bool color);
 
 /// Moves the cursor from the last row of a panel `rows` rows high (where a frame leaves it) to
 /// the panel's first row, and clears from there down.

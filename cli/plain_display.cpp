@@ -53,7 +53,7 @@ private:
 PlainDisplay::PlainDisplay(bool show_lines, std::chrono::milliseconds status_interval, LineFilter filter)
     : show_lines_(show_lines), filter_(std::move(filter)), interval_(status_interval) {}
 
-PlainDisplay::~PlainDisplay() { stop_thread(); }
+PlainDisplay::~PlainDisplay() { status_thread_.stop(); }
 
 void PlainDisplay::attach(Streamer& streamer) {
   streamer_ = &streamer;
@@ -68,7 +68,12 @@ void PlainDisplay::attach(Streamer& streamer) {
 
 void PlainDisplay::begin() {
   started_ = std::chrono::steady_clock::now();
-  thread_ = std::thread([this] { run_status_loop(); });
+  status_thread_.start(interval_, [this] {
+    std::unique_lock lock(mutex_);
+    const std::string line = status_line(std::chrono::steady_clock::now());
+    lock.unlock();
+    if (!line.empty()) write_all(STDERR_FILENO, line);
+  });
 }
 
 // Bounded: the signal thread calls this, and must not hang on a stderr nobody reads.
@@ -78,28 +83,7 @@ std::string PlainDisplay::failure() const {
   return stdout_failure(sink_ ? sink_->error() : 0);
 }
 
-void PlainDisplay::end(const RunSummary&) { stop_thread(); }
-
-void PlainDisplay::stop_thread() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void PlainDisplay::run_status_loop() {
-  std::unique_lock lock(mutex_);
-  for (;;) {
-    if (wake_.wait_for(lock, interval_, [this] { return stopping_; })) return;
-    const std::string line = status_line(std::chrono::steady_clock::now());
-    if (line.empty()) continue;
-    lock.unlock();
-    write_all(STDERR_FILENO, line);
-    lock.lock();
-  }
-}
+void PlainDisplay::end(const RunSummary&) { status_thread_.stop(); }
 
 // Empty when nothing changed since the last status: an idle job does not fill the log.
 std::string PlainDisplay::status_line(std::chrono::steady_clock::time_point now) {

@@ -5,16 +5,15 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include <logstream/filter.hpp>
 
 #include "output.hpp"
+#include "paced_thread.hpp"
 #include "rate_meter.hpp"
 
 namespace logstream::cli {
@@ -35,9 +34,7 @@ public:
 private:
   class LineSink;
 
-  void run_status_loop();
   std::string status_line(std::chrono::steady_clock::time_point now);
-  void stop_thread();
 
   bool show_lines_;
   LineFilter filter_;
@@ -49,9 +46,7 @@ private:
   std::uint64_t last_lines_ = 0;
   std::uint64_t last_updates_ = 0;
   std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by mutex_
-  std::thread thread_;
+  PacedThread status_thread_;  // last: stopped first
 };
 
 }  // namespace logstream::cli

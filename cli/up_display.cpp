@@ -23,8 +23,6 @@ namespace {
 
 // A line is shown cut to this many bytes (the log file has it whole).
 constexpr std::size_t max_shown_bytes = 4096;
-constexpr std::string_view hide_cursor = "\x1b[?25l";
-constexpr std::string_view show_cursor = "\x1b[?25h";
 // The processes' colours, in Procfile order (as foreman and docker compose cycle theirs).
 constexpr std::string_view name_styles[] = {"\x1b[36m", "\x1b[33m", "\x1b[32m", "\x1b[35m", "\x1b[34m",
                                             "\x1b[1;36m", "\x1b[1;33m", "\x1b[1;32m", "\x1b[1;35m", "\x1b[1;34m"};
@@ -65,7 +63,7 @@ UpDisplay::UpDisplay(std::vector<std::string> names, UpDisplayOptions options) :
 }
 
 UpDisplay::~UpDisplay() {
-  stop_thread();
+  panel_thread_.stop();
   if (cursor_hidden_) write_all(STDOUT_FILENO, std::string("\n") + std::string(show_cursor));
 }
 
@@ -138,11 +136,15 @@ void UpDisplay::resize() {
 void UpDisplay::begin() {
   if (!options_.terminal) return;
   size_ = terminal_size(STDOUT_FILENO);
-  thread_ = std::thread([this] { run(); });
+  // Lines and state changes wait for the next frame; only the end cuts it short.
+  panel_thread_.start(options_.frame_interval, [this] {
+    const std::string frame = render(false);
+    if (!frame.empty()) write_all(STDOUT_FILENO, frame);
+  });
 }
 
 void UpDisplay::end() {
-  stop_thread();
+  panel_thread_.stop();
   if (!options_.terminal) return;
   std::string frame = render(true);
   frame += '\n';
@@ -155,27 +157,6 @@ void UpDisplay::end() {
 std::string UpDisplay::failure() const {
   std::lock_guard lock(mutex_);
   return stdout_failure(write_error_);
-}
-
-void UpDisplay::stop_thread() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void UpDisplay::run() {
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    // A fixed pace: lines and state changes wait for the next frame; only the end cuts it short.
-    if (wake_.wait_for(lock, options_.frame_interval, [this] { return stopping_; })) break;
-    lock.unlock();
-    const std::string frame = render(false);
-    if (!frame.empty()) write_all(STDOUT_FILENO, frame);
-    lock.lock();
-  }
 }
 
 std::string UpDisplay::render(bool finished) {
@@ -212,26 +193,18 @@ std::string UpDisplay::render(bool finished) {
   // A panel taller than the screen would scroll its own top away: keep the first rows.
   rows.resize(std::min(rows.size(), static_cast<std::size_t>(std::max(size_.rows - 1, 1))));
 
+  std::vector<StyledLine> panel;
+  panel.reserve(rows.size());
+  for (const ProcessRowInput& row : rows) panel.push_back(build_process_row(row, cols - 1));
+
   std::string frame;
-  if (!cursor_hidden_) {
-    frame += hide_cursor;
-    cursor_hidden_ = true;
-  }
-  if (resized) {
-    // The old rows may have been rewrapped in any way: start the screen afresh.
-    frame += "\x1b[H\x1b[2J";
-  } else {
-    append_panel_erase(frame, panel_rows_);
-  }
+  begin_panel_frame(frame, !cursor_hidden_, resized, panel_rows_);
+  cursor_hidden_ = true;
   for (const Entry& entry : entries) {
     append_entry(frame, entry);
     frame += '\n';
   }
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (i > 0) frame += '\n';
-    build_process_row(rows[i], cols - 1).append_to(frame, cols - 1, options_.color);
-  }
-  panel_rows_ = rows.size();
+  panel_rows_ = end_panel_frame(frame, panel, cols - 1, options_.color);
   return frame;
 }
 

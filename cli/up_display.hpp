@@ -6,20 +6,19 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include <logstream/filter.hpp>
 #include <logstream/streamer.hpp>
 
 #include "frame.hpp"
+#include "paced_thread.hpp"
 #include "rate_meter.hpp"
 #include "terminal.hpp"
 
@@ -78,21 +77,17 @@ private:
 
   void take_batch(std::size_t index, const LineBatch& batch);  // a sink's actor thread
   void write_plain(std::size_t index, const LineBatch& batch);   // a sink's actor thread
-  void run();                                                   // the panel's thread
   std::string render(bool finished);
   void append_entry(std::string& out, const Entry& entry) const;
-  void stop_thread();
 
   UpDisplayOptions options_;
   std::size_t name_columns_ = 0;
 
   mutable std::mutex mutex_;
-  std::condition_variable wake_;
   std::vector<Process> processes_;
   PendingLines<Entry> pending_;  // its drops: lines not shown because the terminal fell behind
   bool changed_ = false;
   bool resized_ = false;
-  bool stopping_ = false;
   int write_error_ = 0;  // errno of a failed stdout write (plain mode)
 
   // The panel thread's own (main's after it ended).
@@ -100,7 +95,7 @@ private:
   std::size_t panel_rows_ = 0;
   bool cursor_hidden_ = false;
   std::chrono::steady_clock::time_point last_frame_{};
-  std::thread thread_;
+  PacedThread panel_thread_;  // last: stopped first
 };
 
 }  // namespace logstream::cli
