@@ -41,6 +41,9 @@ inline bool has_class(char c, std::uint8_t classes) noexcept {
 // Digits, letters and blanks are ranges or pairs: two comparisons cost no more than the load.
 inline bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 inline bool is_alpha(char c) noexcept { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+inline bool is_upper(char c) noexcept { return c >= 'A' && c <= 'Z'; }
+inline bool is_lower(char c) noexcept { return c >= 'a' && c <= 'z'; }
+inline bool is_word(char c) noexcept { return has_class(c, cc_word); }
 inline bool is_alnum(char c) noexcept { return has_class(c, cc_digit | cc_alpha); }
 inline bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
 

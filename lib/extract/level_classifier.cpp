@@ -6,20 +6,19 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string_view>
+#include <utility>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 
+#include "extract/char_class.hpp"
+#include "text/ascii.hpp"
+
 namespace logstream::extract {
 namespace {
 
-constexpr bool is_upper(char c) noexcept { return c >= 'A' && c <= 'Z'; }
-constexpr bool is_lower(char c) noexcept { return c >= 'a' && c <= 'z'; }
-constexpr bool is_letter(char c) noexcept { return is_upper(c) || is_lower(c); }
-constexpr bool is_digit_char(char c) noexcept { return c >= '0' && c <= '9'; }
-constexpr bool is_word_char(char c) noexcept { return is_letter(c) || is_digit_char(c) || c == '_'; }
-constexpr char lower(char c) noexcept { return is_upper(c) ? static_cast<char>(c | 0x20) : c; }
 
 bool starts_with(std::string_view text, std::string_view prefix) noexcept {
   return text.size() >= prefix.size() && std::memcmp(text.data(), prefix.data(), prefix.size()) == 0;
@@ -28,7 +27,7 @@ bool starts_with(std::string_view text, std::string_view prefix) noexcept {
 bool equals_ignoring_case(std::string_view a, std::string_view lower_word) noexcept {
   if (a.size() != lower_word.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower_word[i]) return false;
+    if (text::ascii_lower(a[i]) != lower_word[i]) return false;
   return true;
 }
 
@@ -39,7 +38,7 @@ std::string_view skip_sgr_and_blanks(std::string_view text) noexcept {
       text.remove_prefix(1);
     } else if (text.size() >= 3 && text[0] == '\x1b' && text[1] == '[') {
       std::size_t i = 2;
-      while (i < text.size() && (is_digit_char(text[i]) || text[i] == ';')) ++i;
+      while (i < text.size() && (is_digit(text[i]) || text[i] == ';')) ++i;
       if (i == text.size() || text[i] != 'm') return text;
       text.remove_prefix(i + 1);
     } else {
@@ -48,57 +47,27 @@ std::string_view skip_sgr_and_blanks(std::string_view text) noexcept {
   }
 }
 
-// A level word's level: the words of Python logging, log4j/logback, Go, Rust, syslog.
+// The level words of Python logging, log4j/logback, Go, Rust, syslog.
+constexpr std::pair<std::string_view, Level> level_words[] = {
+    {"warn", Level::warning},  {"info", Level::info},     {"error", Level::error},
+    {"fatal", Level::error},   {"debug", Level::debug},   {"trace", Level::debug},
+    {"panic", Level::error},   {"severe", Level::error},  {"notice", Level::info},
+    {"warning", Level::warning}, {"critical", Level::error},
+};
+
 Level level_word(std::string_view word) noexcept {
-  switch (word.size()) {
-    case 4:
-      if (equals_ignoring_case(word, "warn")) return Level::warning;
-      if (equals_ignoring_case(word, "info")) return Level::info;
-      return Level::none;
-    case 5:
-      if (equals_ignoring_case(word, "error")) return Level::error;
-      if (equals_ignoring_case(word, "fatal")) return Level::error;
-      if (equals_ignoring_case(word, "debug")) return Level::debug;
-      if (equals_ignoring_case(word, "trace")) return Level::debug;
-      if (equals_ignoring_case(word, "panic")) return Level::error;
-      return Level::none;
-    case 6:
-      if (equals_ignoring_case(word, "severe")) return Level::error;
-      if (equals_ignoring_case(word, "notice")) return Level::info;
-      return Level::none;
-    case 7:
-      if (equals_ignoring_case(word, "warning")) return Level::warning;
-      return Level::none;
-    case 8:
-      if (equals_ignoring_case(word, "critical")) return Level::error;
-      return Level::none;
-    default:
-      return Level::none;
-  }
+  if (word.size() < 4 || word.size() > 8) return Level::none;  // the table's lengths
+  for (const auto& [name, level] : level_words)
+    if (word.size() == name.size() && equals_ignoring_case(word, name)) return level;
+  return Level::none;
 }
 
-// glog and absl: "E1201 12:00:00.123456  4242 train.cc:12] message".
-Level glog_level(std::string_view t) noexcept {
-  if (t.size() < 14 || t[5] != ' ' || t[8] != ':' || t[11] != ':') return Level::none;
-  for (std::size_t i : {1, 2, 3, 4, 6, 7, 9, 10, 12, 13})
-    if (!is_digit_char(t[i])) return Level::none;
-  switch (t[0]) {
+// The one-letter levels of glog/absl (E, F, W, I) and of Optuna (C, E, W, I, D).
+Level level_letter(char letter) noexcept {
+  switch (letter) {
+    case 'C':
     case 'E':
     case 'F': return Level::error;
-    case 'W': return Level::warning;
-    case 'I': return Level::info;
-    default: return Level::none;
-  }
-}
-
-// Optuna (and tornado's format it copies): "[W 2026-12-01 12:00:00,123] message".
-Level optuna_level(std::string_view t) noexcept {
-  if (t.size() < 8 || t[0] != '[' || t[2] != ' ' || t[7] != '-') return Level::none;
-  for (std::size_t i : {3, 4, 5, 6})
-    if (!is_digit_char(t[i])) return Level::none;
-  switch (t[1]) {
-    case 'E':
-    case 'C': return Level::error;
     case 'W': return Level::warning;
     case 'I': return Level::info;
     case 'D': return Level::debug;
@@ -106,12 +75,28 @@ Level optuna_level(std::string_view t) noexcept {
   }
 }
 
+// glog and absl: "E1201 12:00:00.123456  4242 train.cc:12] message".
+Level glog_level(std::string_view t) noexcept {
+  if (t.size() < 14 || t[5] != ' ' || t[8] != ':' || t[11] != ':') return Level::none;
+  for (std::size_t i : {1, 2, 3, 4, 6, 7, 9, 10, 12, 13})
+    if (!is_digit(t[i])) return Level::none;
+  return level_letter(t[0]);
+}
+
+// Optuna (and tornado's format it copies): "[W 2026-12-01 12:00:00,123] message".
+Level optuna_level(std::string_view t) noexcept {
+  if (t.size() < 8 || t[0] != '[' || t[2] != ' ' || t[7] != '-') return Level::none;
+  for (std::size_t i : {3, 4, 5, 6})
+    if (!is_digit(t[i])) return Level::none;
+  return level_letter(t[1]);
+}
+
 // "ValueError: ...", "torch.OutOfMemoryError: CUDA out of memory", "UserWarning: ...": the
 // identifier that starts at `at` and ends in ':' followed by a blank or the end.
 Level exception_level(std::string_view t, std::size_t at) noexcept {
-  if (at >= t.size() || !(is_letter(t[at]) || t[at] == '_')) return Level::none;
+  if (at >= t.size() || !(is_alpha(t[at]) || t[at] == '_')) return Level::none;
   std::size_t end = at;
-  while (end < t.size() && (is_word_char(t[end]) || t[end] == '.')) ++end;
+  while (end < t.size() && (is_word(t[end]) || t[end] == '.')) ++end;
   if (end == t.size() || t[end] != ':' || (end + 1 < t.size() && t[end + 1] != ' ')) return Level::none;
   const std::string_view name = t.substr(at, end - at);
   auto ends = [name](std::string_view suffix) { return name.size() >= suffix.size() && name.ends_with(suffix); };
@@ -124,7 +109,7 @@ Level exception_level(std::string_view t, std::size_t at) noexcept {
 // the first ": " of the line, which ends a line number.
 Level warning_after_location(std::string_view t) noexcept {
   const std::size_t colon = t.find(": ");
-  if (colon == std::string_view::npos || colon == 0 || !is_digit_char(t[colon - 1])) return Level::none;
+  if (colon == std::string_view::npos || colon == 0 || !is_digit(t[colon - 1])) return Level::none;
   return exception_level(t, colon + 2);
 }
 
@@ -133,13 +118,13 @@ Level field_value(std::string_view t, std::size_t at) noexcept {
   if (at < t.size() && t[at] == ' ') ++at;
   if (at < t.size() && t[at] == '"') ++at;
   std::size_t end = at;
-  while (end < t.size() && is_letter(t[end])) ++end;
+  while (end < t.size() && is_alpha(t[end])) ++end;
   return level_word(t.substr(at, end - at));
 }
 
 Level level_field(std::string_view t) noexcept {
   for (std::size_t at = t.find("level"); at != std::string_view::npos; at = t.find("level", at + 5)) {
-    if (at > 0 && is_word_char(t[at - 1]) && t[at - 1] != '_') continue;  // "loglevel" is fine, "xlevel" not
+    if (at > 0 && is_word(t[at - 1]) && t[at - 1] != '_') continue;  // "loglevel" is fine, "xlevel" not
     std::size_t p = at + 5;
     if (p < t.size() && t[p] == '"') ++p;
     if (p < t.size() && (t[p] == '=' || t[p] == ':')) {
@@ -153,7 +138,7 @@ Level level_field(std::string_view t) noexcept {
 Level bracketed_level(std::string_view t) noexcept {
   for (std::size_t at = t.find('['); at != std::string_view::npos; at = t.find('[', at + 1)) {
     std::size_t end = at + 1;
-    while (end < t.size() && is_letter(t[end])) ++end;
+    while (end < t.size() && is_alpha(t[end])) ++end;
     std::size_t close = end;
     while (close < t.size() && t[close] == ' ') ++close;
     if (close < t.size() && t[close] == ']') {
@@ -169,13 +154,13 @@ Level bracketed_level(std::string_view t) noexcept {
 Level capital_word(std::string_view t) noexcept {
   for (std::size_t i = 0; i + 1 < t.size(); ++i) {
     if (!is_upper(t[i]) || !is_upper(t[i + 1])) continue;
-    if (i > 0 && is_word_char(t[i - 1])) {
-      while (i < t.size() && is_word_char(t[i])) ++i;
+    if (i > 0 && is_word(t[i - 1])) {
+      while (i < t.size() && is_word(t[i])) ++i;
       continue;
     }
     std::size_t end = i;
     while (end < t.size() && is_upper(t[end])) ++end;
-    const bool alone = end == t.size() || !(is_word_char(t[end]) || t[end] == '=');
+    const bool alone = end == t.size() || !(is_word(t[end]) || t[end] == '=');
     if (alone) {
       if (const Level level = level_word(t.substr(i, end - i)); level != Level::none) return level;
     }

@@ -3,12 +3,10 @@
 
 #include <unistd.h>
 
-#include <cerrno>
-
 namespace logstream {
 
 FileReader::FileReader(uv_loop_t* loop, int fd, Source source, ReaderOwner& owner, HandleCount* count)
-    : fd_(fd), source_(source), owner_(owner) {
+    : Reader(source, owner), fd_(fd) {
   idle_.open(count, [loop](uv_idle_t* idle) { return uv_idle_init(loop, idle); });
   idle_.state() = this;
 }
@@ -37,22 +35,15 @@ void FileReader::close() {
 
 void FileReader::read_some() {
   for (int i = 0; i < kReadsPerTurn && idle_.is_open() && !paused_; ++i) {
-    if (!owner_.admit(kReadBytes)) {
-      owner_.on_refused();  // pauses; start() comes once memory is released
-      return;
+    int status = 0;
+    switch (read_direct(fd_, status)) {
+      case DirectRead::refused: return;  // paused; start() comes once memory is released
+      case DirectRead::delivered: continue;
+      case DirectRead::end:
+        pause();
+        owner_.on_end(source(), status);
+        return;
     }
-    if (spare_.capacity() == 0) spare_ = ByteBuffer(kReadBytes);
-    const ssize_t n = ::read(fd_, spare_.data(), spare_.capacity());
-    if (n > 0) {
-      count_read(static_cast<std::size_t>(n));
-      owner_.on_chunk(take_chunk(source_, spare_, static_cast<std::size_t>(n)));
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    const int status = n == 0 ? UV_EOF : uv_translate_sys_error(errno);
-    pause();
-    owner_.on_end(source_, status);
-    return;
   }
 }
 

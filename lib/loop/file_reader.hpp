@@ -18,14 +18,11 @@ public:
   /// Its handle counts in `count` (when given) until the close callback.
   FileReader(uv_loop_t* loop, int fd, Source source, ReaderOwner& owner, HandleCount* count);
   ~FileReader() override;
-  FileReader(const FileReader&) = delete;
-  FileReader& operator=(const FileReader&) = delete;
 
   void start() override;
   void pause() override;
   bool is_open() const noexcept override { return idle_.is_open(); }
   void close() override;
-  Source source() const noexcept override { return source_; }
   std::size_t unread_bytes() const noexcept override { return 0; }
 
   /// Buffers read per loop turn at most: the other handles' turn comes soon.
@@ -37,9 +34,6 @@ private:
   using Handle = LoopHandle<uv_idle_t, FileReader*>;
   Handle idle_;
   int fd_;
-  Source source_;
-  ReaderOwner& owner_;
-  ByteBuffer spare_;
   bool paused_ = true;
 };
 

@@ -17,7 +17,7 @@
 namespace logstream {
 
 PipeReader::PipeReader(uv_loop_t* loop, int fd, Source source, ReaderOwner& owner, HandleCount* count, bool close_fd)
-    : source_(source), owner_(owner) {
+    : Reader(source, owner) {
   // uv_close closes the fd it watches: keep the caller's open by watching a duplicate.
   const int original_fd = fd;
   if (!close_fd) fd = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
@@ -82,8 +82,8 @@ void PipeReader::on_alloc(uv_handle_t* handle, std::size_t /*suggested*/, uv_buf
     *buf = uv_buf_init(nullptr, 0);
     return;
   }
-  if (self->spare_.capacity() == 0) self->spare_ = ByteBuffer(kReadBytes);
-  *buf = uv_buf_init(self->spare_.data(), static_cast<unsigned>(self->spare_.capacity()));
+  ByteBuffer& buffer = self->read_buffer();
+  *buf = uv_buf_init(buffer.data(), static_cast<unsigned>(buffer.capacity()));
 }
 
 void PipeReader::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* /*buf*/) {
@@ -105,7 +105,7 @@ void PipeReader::handle_read(ssize_t nread) {
   }
   if (nread < 0) {
     pause();
-    owner_.on_end(source_, static_cast<int>(nread));
+    owner_.on_end(source(), static_cast<int>(nread));
     return;
   }
   deliver(static_cast<std::size_t>(nread));
@@ -118,28 +118,16 @@ void PipeReader::drain_hung_up() {
   // (at most the terminal's buffers) and never waits.
   in_drain_ = true;
   while (handle_.is_open() && !paused_) {
-    if (!owner_.admit(kReadBytes)) {
-      owner_.on_refused();  // pauses: start() resumes the drain once memory is released
-      continue;
-    }
-    if (spare_.capacity() == 0) spare_ = ByteBuffer(kReadBytes);
-    const ssize_t n = ::read(fd_, spare_.data(), spare_.capacity());
-    if (n > 0) {
-      deliver(static_cast<std::size_t>(n));
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
+    // A refusal pauses: start() resumes the drain once memory is released. Any end, EIO
+    // included, is the terminal's end.
+    int status = 0;
+    if (read_direct(fd_, status) != DirectRead::end) continue;
     in_drain_ = false;
     paused_ = true;
-    owner_.on_end(source_, UV_EOF);
+    owner_.on_end(source(), UV_EOF);
     return;
   }
   in_drain_ = false;
-}
-
-void PipeReader::deliver(std::size_t n) {
-  count_read(n);
-  owner_.on_chunk(take_chunk(source_, spare_, n));
 }
 
 }  // namespace logstream

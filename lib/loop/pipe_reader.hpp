@@ -20,14 +20,11 @@ public:
   /// StartError when libuv cannot watch the fd, which then stays open: the caller's.
   PipeReader(uv_loop_t* loop, int fd, Source source, ReaderOwner& owner, HandleCount* count, bool close_fd = true);
   ~PipeReader() override;
-  PipeReader(const PipeReader&) = delete;
-  PipeReader& operator=(const PipeReader&) = delete;
 
   void start() override;
   void pause() override;
   bool is_open() const noexcept override { return handle_.is_open(); }
   void close() override;
-  Source source() const noexcept override { return source_; }
   std::size_t unread_bytes() const noexcept override;
 
 private:
@@ -35,15 +32,11 @@ private:
   static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
   void handle_read(ssize_t nread);
   void drain_hung_up();
-  void deliver(std::size_t n);
 
   using Handle = LoopHandle<uv_pipe_t, PipeReader*>;
   uv_stream_t* stream() const noexcept { return reinterpret_cast<uv_stream_t*>(handle_.get()); }
 
   Handle handle_;
-  Source source_;
-  ReaderOwner& owner_;
-  ByteBuffer spare_;
   int fd_ = -1;
   bool pty_master_ = false;  ///< its end comes as EIO, after the hang-up (see drain_hung_up)
   bool draining_ = false;    ///< libuv saw the hang-up; plain read() until EIO

@@ -4,6 +4,7 @@
 #include <uv.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <utility>
 
 #include <logstream/line_batch.hpp>
@@ -29,13 +30,15 @@ public:
 /// One input of a stream. Loop thread only. A reader starts paused.
 class Reader {
 public:
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
   virtual ~Reader() = default;
   virtual void start() = 0;
   virtual void pause() = 0;
   virtual bool is_open() const noexcept = 0;
   /// Stops reading and closes the handle (no on_end); its HandleCount hears of the close.
   virtual void close() = 0;
-  virtual Source source() const noexcept = 0;
+  Source source() const noexcept { return source_; }
   /// Bytes read since the last call (the drain timer asks whether data still flows).
   std::size_t take_recent_bytes() noexcept { return std::exchange(recent_bytes_, 0); }
   /// Bytes waiting in the fd, not yet read (0 when closed or unknown).
@@ -45,10 +48,24 @@ public:
   static constexpr std::size_t kReadBytes = 64 * 1024;
 
 protected:
-  /// A read of `n` bytes, for take_recent_bytes.
-  void count_read(std::size_t n) noexcept { recent_bytes_ += n; }
+  Reader(Source source, ReaderOwner& owner) noexcept : owner_(owner), source_(source) {}
+
+  /// The buffer the next read fills (kReadBytes), allocated anew after a big read took it.
+  ByteBuffer& read_buffer();
+  /// Hands the `n` bytes just read into read_buffer() to the owner, as one chunk.
+  void deliver(std::size_t n);
+
+  enum class DirectRead : std::uint8_t { refused, delivered, end };
+  /// One read(2) of `fd` past libuv (a regular file, a hung-up terminal), through the same
+  /// admission: `refused` once the owner was told (on_refused), `delivered` (EINTR too: nothing
+  /// came), or `end` with UV_EOF or the error in `status`.
+  DirectRead read_direct(int fd, int& status);
+
+  ReaderOwner& owner_;
 
 private:
+  Source source_;
+  ByteBuffer spare_;
   std::size_t recent_bytes_ = 0;
 };
 
