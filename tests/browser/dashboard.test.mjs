@@ -25,6 +25,24 @@ async function served(t, ...options) {
   return { store, server };
 }
 
+// The page of run `id`.
+function runPage(server, id) {
+  return openPage(browser, `${server.url}runs/${id}`);
+}
+
+// A run of the test child (`store.run(name, ...args)`) in a store served for this test, its page
+// opened at once.
+async function openedRun(t, name, ...args) {
+  const { store, server } = await served(t);
+  const id = store.run(name, ...args);
+  return { server, id, page: await runPage(server, id) };
+}
+
+// Resolves once the page's log counts a number of lines that `enough` accepts.
+function untilLines(page, enough, what, ms) {
+  return until(async () => enough((await logState(page)).total), { what, ms });
+}
+
 function assertContinuous(held, what) {
   assert.ok(held.length > 0, `${what}: no line held`);
   for (let i = 1; i < held.length; i++) {
@@ -48,14 +66,12 @@ test('the list shows every run, the running ones first, each linking to its page
   await screenshot(page, 'run-list');
   await page.click(`tr[data-run="${done}"] a.run-name`);
   await until(() => page.url().endsWith(`/runs/${done}`), { what: 'the run page' });
-  await until(async () => (await logState(page)).total === 3, { what: 'the three lines' });
+  await untilLines(page, (total) => total === 3, 'the three lines');
   assert.deepEqual(page.errors, []);
 });
 
 test('a live run: its lines arrive, the bars move, a chart gains points; a reload opens the same run', async (t) => {
-  const { store, server } = await served(t);
-  const id = store.run('train', 'train', '2', '12', '150');
-  const page = await openPage(browser, `${server.url}runs/${id}`);
+  const { server, id, page } = await openedRun(t, 'train', 'train', '2', '12', '150');
   const trial = () => page.$eval('.progress [data-bar="trial"]', (n) => Number(n.dataset.fraction ?? 0));
   const first = await until(trial, { what: 'a trial bar' });
   await until(async () => (await trial()) !== first, { what: 'the trial bar to move' });
@@ -63,7 +79,7 @@ test('a live run: its lines arrive, the bars move, a chart gains points; a reloa
   const some = await until(points, { what: 'a loss chart' });
   await until(async () => (await points()) > some, { what: 'the loss chart to gain points' });
   const before = (await logState(page)).total;
-  await until(async () => (await logState(page)).total > before, { what: 'more lines' });
+  await untilLines(page, (total) => total > before, 'more lines');
   await screenshot(page, 'run-view-live');
   await page.reload({ waitUntil: 'domcontentloaded' });
   await until(async () => (await page.$eval('.run-head .meta', (n) => n.textContent)).includes(id), { what: 'the run after a reload' });
@@ -82,8 +98,8 @@ test('hostile text renders as text: markup, handlers and OSC-8 links run nothing
   const hostile = '<script>window.pwned = 1</script> <img src=x onerror="window.pwned = 2"> \\x1b]8;;javascript:window.pwned=3\\x1b\\\\click\\x1b]8;;\\x1b\\\\ \\x1b[31mred\\x1b[0m \\x1b[2J\\x1b]0;title\\x07end\\n';
   const id = store.run('hostile', 'bytes', hostile);
   await server.ended(id);
-  const page = await openPage(browser, `${server.url}runs/${id}`);
-  await until(async () => (await logState(page)).total === 1, { what: 'the line' });
+  const page = await runPage(server, id);
+  await untilLines(page, (total) => total === 1, 'the line');
   await until(() => page.$('.log-row:not([hidden]) .text'), { what: 'its row' });
   const text = await page.$eval('.log-row:not([hidden]) .text', (n) => n.textContent);
   assert.equal(text, '<script>window.pwned = 1</script> <img src=x onerror="window.pwned = 2"> click red end');
@@ -95,10 +111,8 @@ test('hostile text renders as text: markup, handlers and OSC-8 links run nothing
 });
 
 test('scrolling up pauses following and counts new lines; End follows again', async (t) => {
-  const { store, server } = await served(t);
-  const id = store.run('paced', 'paced', '4000', '400');
-  const page = await openPage(browser, `${server.url}runs/${id}`);
-  await until(async () => (await logState(page)).total > 200, { what: 'some lines' });
+  const { page } = await openedRun(t, 'paced', 'paced', '4000', '400');
+  await untilLines(page, (total) => total > 200, 'some lines');
   assert.equal((await logState(page)).follow, true);
   await page.hover('.log');
   await page.mouse.wheel({ deltaY: -2000 });
@@ -123,14 +137,14 @@ test('the server restarted mid-run: the page reconnects and no line is missing o
   let server = await Server.start(store);
   const listen = server.listen;
   const id = store.run('paced', 'paced', '3000', '300');
-  const page = await openPage(browser, `${server.url}runs/${id}`);
-  await until(async () => (await logState(page)).total > 300, { what: 'lines before the restart' });
+  const page = await runPage(server, id);
+  await untilLines(page, (total) => total > 300, 'lines before the restart');
   await server.stop();
   await until(async () => ['reconnecting', 'stale'].includes(await page.$eval('#connection', (n) => n.dataset.state)), { what: 'the page to see the loss' });
   server = await Server.start(store, listen);
   t.after(() => server.stop());
   const run = await server.ended(id);
-  await until(async () => (await logState(page)).total === 3000, { what: 'every line', ms: 40_000 });
+  await untilLines(page, (total) => total === 3000, 'every line', 40_000);
   const state = await logState(page);
   assertContinuous(state.held, 'after the reconnect');
   assert.equal(state.held[0][1], 1);
@@ -143,8 +157,8 @@ test('a run of a million lines: the page holds a bounded number of rows, jumps t
   const { store, server } = await served(t);
   const id = store.run('million', 'lines', '1000000');
   await server.ended(id, 120_000);
-  const page = await openPage(browser, `${server.url}runs/${id}`);
-  await until(async () => (await logState(page)).total === 1_000_000, { what: 'the run\'s length' });
+  const page = await runPage(server, id);
+  await untilLines(page, (total) => total === 1_000_000, 'the run\'s length');
   const rowsAtEnd = (await logState(page)).domRows;
   assert.ok(rowsAtEnd < 100, `${rowsAtEnd} rows in the DOM`);
   await page.type('.jump', '500000');
@@ -180,19 +194,15 @@ test('with --allow-control, the token link opens the page and its Stop button st
 });
 
 test('without --allow-control there is no Stop button', async (t) => {
-  const { store, server } = await served(t);
-  const id = store.run('long', 'slow', '100', '100');
-  const page = await openPage(browser, `${server.url}runs/${id}`);
-  await until(async () => (await logState(page)).total > 0, { what: 'a line' });
+  const { page } = await openedRun(t, 'long', 'slow', '100', '100');
+  await untilLines(page, (total) => total > 0, 'a line');
   await until(() => page.evaluate(() => globalThis.logstream.view.control === false), { what: 'the server\'s answer' });
   assert.equal(await page.$eval('button.stop', (b) => b.hidden), true);
 });
 
 test('a run far faster than the page reads: following skips to its newest lines, and the page stays small', async (t) => {
-  const { store, server } = await served(t);
-  const id = store.run('fast', 'paced', '2000000', '400000');
-  const page = await openPage(browser, `${server.url}runs/${id}`);
-  await until(async () => (await logState(page)).total > 0, { what: 'the first lines' });
+  const { server, id, page } = await openedRun(t, 'fast', 'paced', '2000000', '400000');
+  await untilLines(page, (total) => total > 0, 'the first lines');
   const run = await server.ended(id, 60_000);
   assert.equal(run.lines, 2_000_000);
   // Reading every line at the page's pace would take minutes; following shows the end at once.
@@ -214,7 +224,7 @@ test('alerts: a run\'s alerts are listed, one that fires while the page is open 
   const { store, server } = await served(t);
   const finished = store.runCommand('failed', ['--alert', 'exit', '--alert', 'pattern:CUDA'], ['sh', '-c', 'echo start; echo "RuntimeError: CUDA out of memory"; exit 1']);
   await server.ended(finished);
-  let page = await openPage(browser, `${server.url}runs/${finished}`);
+  let page = await runPage(server, finished);
   const items = () => page.$$eval('.alerts li', (lis) => lis.map((li) => li.querySelector('.alert-rule').textContent));
   await until(async () => (await items()).length === 2, { what: 'the two stored alerts' });
   assert.deepEqual(await items(), ['pattern:CUDA', 'exit']);
@@ -227,8 +237,8 @@ test('alerts: a run\'s alerts are listed, one that fires while the page is open 
   // The child goes on once the page has loaded its run: the alert fires while it is open.
   const go = join(store.home, 'go');
   const live = store.runCommand('live', ['--alert', 'pattern:boom'], ['sh', '-c', `echo ready; while [ ! -e '${go}' ]; do sleep 0.05; done; echo boom`]);
-  page = await openPage(browser, `${server.url}runs/${live}`);
-  await until(async () => (await logState(page)).total >= 1, { what: 'the first line' });
+  page = await runPage(server, live);
+  await untilLines(page, (total) => total >= 1, 'the first line');
   await until(async () => (await page.$eval('#connection', (n) => n.dataset.state)) === 'live', { what: 'the live stream' });
   writeFileSync(go, '');
   await until(() => page.$('.toast'), { what: 'a toast' });
@@ -238,7 +248,7 @@ test('alerts: a run\'s alerts are listed, one that fires while the page is open 
   await until(async () => (await page.$eval('#connection', (n) => n.dataset.state)) === 'ended', { what: 'the end' });
   assert.deepEqual(await items(), ['pattern:boom']);
   await page.reload({ waitUntil: 'domcontentloaded' });
-  await until(async () => (await logState(page)).total === 2, { what: 'the lines after the reload' });
+  await untilLines(page, (total) => total === 2, 'the lines after the reload');
   await until(async () => (await items()).length === 1, { what: 'the alert after the reload' });
   assert.deepEqual(await items(), ['pattern:boom']);
   assert.deepEqual(page.errors, []);

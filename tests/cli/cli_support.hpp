@@ -25,6 +25,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -40,6 +41,9 @@ inline std::string env_or(const char* name, const char* fallback) {
 /// The command under test and the child programs (meson passes their paths).
 inline std::string cli_path() { return env_or("LOGSTREAM_CLI", "cli/logstream"); }
 inline std::string test_child_path() { return env_or("LOGSTREAM_TEST_CHILD", "tests/helpers/test_child"); }
+
+/// The command's max_line_bytes: a longer line is stored in pieces of this size.
+inline constexpr std::size_t cli_max_line_bytes = std::size_t{1} << 20;
 
 /// `logstream run CLI... -- test_child CHILD...`
 inline std::vector<std::string> run_args(const std::vector<std::string>& cli, const std::vector<std::string>& child) {
@@ -62,6 +66,11 @@ inline std::string read_file(const std::filesystem::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+/// Writes `bytes` to `path` as they are, replacing what it held.
+inline void write_file(const std::filesystem::path& path, std::string_view bytes) {
+  std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 inline std::vector<std::string> split_lines(const std::string& text) {
@@ -256,6 +265,12 @@ private:
   std::vector<std::pair<std::int64_t, std::string>> stamped_;
 };
 
+/// Sends `signal` to the CLI and waits until its stderr says `acknowledgement`: whether it did.
+inline bool signal_acknowledged(CliProcess& cli, int signal, const std::string& acknowledgement) {
+  ::kill(cli.pid(), signal);
+  return cli.err_contains(acknowledgement);
+}
+
 /// In a sanitizer build, freed blocks wait in ASan's quarantine (256 MB by default): memory the
 /// command gave back, not memory it holds. An environment entry for CliOptions::env that turns
 /// it off; harmless for a normal build.
@@ -293,6 +308,15 @@ inline CliResult run_cli(const std::vector<std::string>& args, const CliOptions&
   result.err = cli.err();
   return result;
 }
+
+/// A directory of a test's own with a run store of its own (LOGSTREAM_HOME=DIR/home): the CLI
+/// runs in the directory and records its runs there.
+struct StoreDir {
+  TempDir dir;
+  std::filesystem::path home() const { return dir / "home"; }
+  CliOptions options() const { return CliOptions{.env = {{"LOGSTREAM_HOME", home().string()}}, .cwd = dir.path()}; }
+  CliResult cli(const std::vector<std::string>& args) const { return run_cli(args, options()); }
+};
 
 /// The log file path the CLI announced ("log file PATH" at the start), relative to its cwd.
 inline std::filesystem::path announced_log(const std::string& err) {

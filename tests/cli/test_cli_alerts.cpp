@@ -68,10 +68,7 @@ private:
   int port_ = 0;
 };
 
-struct Fixture {
-  TempDir dir;
-  CliOptions options() const { return CliOptions{.env = {{"LOGSTREAM_HOME", (dir / "home").string()}}, .cwd = dir.path()}; }
-  CliResult cli(const std::vector<std::string>& args) const { return run_cli(args, options()); }
+struct Fixture : StoreDir {
   std::filesystem::path script(const std::string& name, const std::string& text) const {
     const auto path = dir / name;
     std::ofstream(path) << "#!/bin/sh\n" << text << "\n";

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
+#include "count_of.hpp"
 
 using namespace logstream::test;
 using Json = nlohmann::json;
@@ -15,12 +16,6 @@ namespace {
 
 void append(const std::filesystem::path& path, const std::string& text) {
   std::ofstream(path, std::ios::app | std::ios::binary) << text << std::flush;
-}
-
-std::size_t count_of(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
 }
 
 }  // namespace

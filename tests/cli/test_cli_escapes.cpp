@@ -75,12 +75,14 @@ TEST_CASE("cli escapes: the panel draws the model and metric keys sanitised", "[
   const std::string& screen = cli.out();
   INFO(screen);
   // The display's own sequences are CSI cursor moves and SGR; the child's must all be gone.
-  CHECK(screen.find("\x1b]") == std::string::npos);
-  CHECK(screen.find("\x1b[?1049h") == std::string::npos);
-  CHECK(screen.find("\xc2\x9b") == std::string::npos);
-  CHECK(screen.find('\x9d') == std::string::npos);
-  CHECK(screen.find("\xe2\x80\xae") == std::string::npos);
-  CHECK(screen.find("\xe2\x81\xa6") == std::string::npos);
+  const std::pair<const char*, const char*> child_sequences[] = {
+      {"\x1b]", "OSC"}, {"\x1b[?1049h", "alternate screen"}, {"\xc2\x9b", "C1 CSI in UTF-8"},
+      {"\x9d", "raw C1 OSC byte"}, {"\xe2\x80\xae", "bidi override"}, {"\xe2\x81\xa6", "bidi isolate"},
+  };
+  for (const auto& [sequence, what] : child_sequences) {
+    INFO(what);
+    CHECK(screen.find(sequence) == std::string::npos);
+  }
   CHECK(screen.find("Model " + model_shown) != std::string::npos);
   CHECK(screen.find("q 1.5") != std::string::npos);
   CHECK(read_file(dir / "run.log").find("\x1b]0;pwned\x07") != std::string::npos);  // the log keeps every byte

@@ -27,8 +27,7 @@ const std::vector<std::string> training = {
     "axb not literal",                    // 10
 };
 
-struct Fixture {
-  TempDir dir;
+struct Fixture : StoreDir {
   std::filesystem::path out_file = dir / "out.txt";
   std::filesystem::path err_file = dir / "err.txt";
 
@@ -38,8 +37,6 @@ struct Fixture {
     std::ofstream err(err_file);
     err << "WARNING: careful\nERROR: failed thing\nINFO: fine\n";
   }
-  CliOptions options() const { return CliOptions{.env = {{"LOGSTREAM_HOME", (dir / "home").string()}}, .cwd = dir.path()}; }
-  CliResult cli(const std::vector<std::string>& args) const { return run_cli(args, options()); }
   // `run --plain FLAGS -- cat FILE`: the lines shown.
   std::string shown(std::vector<std::string> flags, const std::filesystem::path& file, bool to_stderr = false) const {
     std::vector<std::string> args{"run", "--plain"};

@@ -14,11 +14,11 @@ using namespace logstream::test;
 TEST_CASE("cli: the log file of random streams is the model's, and --raw keeps every byte", "[cli][lossless]") {
   TempDir dir;
   std::mt19937_64 rng(Catch::rngSeed() + 17);
-  constexpr std::size_t limit = 1 << 20;  // the command's max_line_bytes
+  constexpr std::size_t limit = cli_max_line_bytes;
   for (int round = 0; round < 6; ++round) {
-    std::string input = random_stream(rng, std::uniform_int_distribution<std::size_t>(1, 100'000)(rng), 64);
+    std::string input = random_stream_upto(rng, 100'000, 64);
     if (round == 0) input += std::string(limit + 5, 'L') + "\r" + std::string(limit, 'M') + "\rdone\n";
-    std::ofstream(dir / "input", std::ios::binary).write(input.data(), static_cast<std::streamsize>(input.size()));
+    write_file(dir / "input", input);
     const std::string seed = std::to_string(rng() % 1000);
     const std::string max_write = std::to_string(std::size_t{1} << (rng() % 17));
     INFO("round " << round << ": " << input.size() << " bytes, writes up to " << max_write << ", seed " << seed);

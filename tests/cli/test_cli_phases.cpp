@@ -30,6 +30,11 @@ std::uint64_t bytes_read(pid_t pid) {
   return at == std::string::npos ? 0 : std::stoull(io.substr(at + 7));
 }
 
+// Waits until the process has read more than 1 MiB: more than a pipe holds.
+bool read_a_mib(pid_t pid) {
+  return wait_until([&] { return bytes_read(pid) > (1 << 20); }, 10s);
+}
+
 // Reads a FIFO to its end on a thread of its own. Opened without waiting for a writer; a
 // FIFO that never had one gives no event to poll(), so the read waits for logstream.
 class FifoReader {
@@ -83,7 +88,7 @@ std::string numbered_lines(int count) {
 TEST_CASE("cli phases: SIGINT and SIGTERM end a replay of an input that never ends", "[cli][phases][replay]") {
   for (const int signo : {SIGINT, SIGTERM}) {
     CliProcess cli({"replay", "/dev/zero"});
-    REQUIRE(wait_until([&] { return bytes_read(cli.pid()) > (1 << 20); }, 10s));
+    REQUIRE(read_a_mib(cli.pid()));
     ::kill(cli.pid(), signo);
     CHECK(cli.finish(5s) == 128 + signo);
   }
@@ -126,36 +131,35 @@ TEST_CASE("cli phases: a FIFO log is opened once and its reader gets every byte"
 
 TEST_CASE("cli phases: with stdout never read, a second SIGTERM gives up with a message", "[cli][phases][signals]") {
   TempDir dir;
-  SECTION("SIGTERM twice") {
-    CliProcess cli(run_args({"--plain", "--log", "run.log"}, {"lines", "1000000"}), CliOptions{.cwd = dir.path(), .stdout_unread = true});
-    // More read from the command than the unread pipe holds: stdout is blocked (or soon will be).
-    REQUIRE(wait_until([&] { return bytes_read(cli.pid()) > (1 << 20); }, 10s));
-    ::kill(cli.pid(), SIGTERM);
-    REQUIRE(cli.err_contains("SIGTERM received"));
-    CHECK(cli.running());  // the command is gone, but its output cannot be written
-    ::kill(cli.pid(), SIGTERM);
+  // The command with its stdout a pipe that is never read.
+  const auto unread_run = [](const std::string& format) { return run_args({format, "--log", "run.log"}, {"lines", "1000000"}); };
+  const CliOptions unread{.cwd = dir.path(), .stdout_unread = true};
+  // The second signal, the first one taken in hand: the command gives up waiting for stdout.
+  const auto second_gives_up = [](CliProcess& cli, int signal) {
+    ::kill(cli.pid(), signal);
     CHECK(cli.finish(10s) == 125);
     CHECK(cli.err().find("gave up waiting") != std::string::npos);
+  };
+  SECTION("SIGTERM twice") {
+    CliProcess cli(unread_run("--plain"), unread);
+    // More read from the command than the unread pipe holds: stdout is blocked (or soon will be).
+    REQUIRE(read_a_mib(cli.pid()));
+    REQUIRE(signal_acknowledged(cli, SIGTERM, "SIGTERM received"));
+    CHECK(cli.running());  // the command is gone, but its output cannot be written
+    second_gives_up(cli, SIGTERM);
     CHECK(cli.err().find("logstream: summary") != std::string::npos);
   }
   SECTION("SIGTERM twice, with --json") {
-    CliProcess cli(run_args({"--json", "--log", "run.log"}, {"lines", "1000000"}), CliOptions{.cwd = dir.path(), .stdout_unread = true});
-    REQUIRE(wait_until([&] { return bytes_read(cli.pid()) > (1 << 20); }, 10s));
-    ::kill(cli.pid(), SIGTERM);
-    REQUIRE(cli.err_contains("SIGTERM received"));
-    ::kill(cli.pid(), SIGTERM);
-    CHECK(cli.finish(10s) == 125);
-    CHECK(cli.err().find("gave up waiting") != std::string::npos);
+    CliProcess cli(unread_run("--json"), unread);
+    REQUIRE(read_a_mib(cli.pid()));
+    REQUIRE(signal_acknowledged(cli, SIGTERM, "SIGTERM received"));
+    second_gives_up(cli, SIGTERM);
   }
   SECTION("Ctrl-C twice") {
-    CliProcess cli(run_args({"--plain", "--log", "run.log"}, {"lines", "1000000"}), CliOptions{.cwd = dir.path(), .stdout_unread = true});
-    // More read from the command than the unread pipe holds: stdout is blocked (or soon will be).
-    REQUIRE(wait_until([&] { return bytes_read(cli.pid()) > (1 << 20); }, 10s));
-    ::kill(cli.pid(), SIGINT);
-    REQUIRE(cli.err_contains("interrupt sent"));
-    ::kill(cli.pid(), SIGINT);
-    CHECK(cli.finish(10s) == 125);
-    CHECK(cli.err().find("gave up waiting") != std::string::npos);
+    CliProcess cli(unread_run("--plain"), unread);
+    REQUIRE(read_a_mib(cli.pid()));
+    REQUIRE(signal_acknowledged(cli, SIGINT, "interrupt sent"));
+    second_gives_up(cli, SIGINT);
   }
 }
 
@@ -163,8 +167,7 @@ TEST_CASE("cli phases: a quick second Ctrl-C does not cut a run that ends by its
   TempDir dir;
   CliProcess cli(run_args({"--plain", "--log", "run.log"}, {"slow", "100000", "20"}), CliOptions{.cwd = dir.path()});
   REQUIRE(cli.out_contains("slow 3\n"));
-  ::kill(cli.pid(), SIGINT);
-  REQUIRE(cli.err_contains("interrupt sent"));
+  REQUIRE(signal_acknowledged(cli, SIGINT, "interrupt sent"));
   ::kill(cli.pid(), SIGINT);
   const int status = cli.finish();
   // The child's own status, whether the second Ctrl-C came before its death (SIGKILL) or after.

@@ -15,10 +15,7 @@ using Json = nlohmann::json;
 
 namespace {
 
-struct Store {
-  TempDir dir;
-  CliOptions options() const { return CliOptions{.env = {{"LOGSTREAM_HOME", (dir / "home").string()}}, .cwd = dir.path()}; }
-  CliResult cli(const std::vector<std::string>& args) const { return run_cli(args, options()); }
+struct Store : StoreDir {
   // Records a run named `name` whose output is `lines`, one per line.
   void record(const std::string& name, const std::vector<std::string>& lines) const {
     const auto file = dir / (name + ".txt");

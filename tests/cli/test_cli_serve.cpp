@@ -18,10 +18,7 @@ using Json = nlohmann::json;
 
 namespace {
 
-struct Served {
-  TempDir dir;
-  CliOptions options() const { return CliOptions{.env = {{"LOGSTREAM_HOME", (dir / "home").string()}}, .cwd = dir.path()}; }
-};
+using Served = StoreDir;
 
 // The port of "logstream: dashboard at http://127.0.0.1:PORT/[...]".
 std::uint16_t announced_port(CliProcess& serve) {

@@ -6,6 +6,21 @@
 using namespace logstream::test;
 using namespace std::chrono_literals;
 
+namespace {
+
+// The command running a test child that ignores signals (`mode`), once the child is ready: its
+// handlers are in place.
+struct IgnoringChild {
+  IgnoringChild(const std::vector<std::string>& cli_args, const std::string& mode)
+      : cli(run_args(cli_args, {mode}), CliOptions{.cwd = dir.path()}) {
+    REQUIRE(cli.out_contains("ready\n"));
+  }
+  TempDir dir;
+  CliProcess cli;
+};
+
+}  // namespace
+
 TEST_CASE("cli: SIGINT reaches the child, which dies of it, and the log holds every line", "[cli][signals]") {
   TempDir dir;
   CliProcess cli(run_args({"--plain", "--log", "run.log"}, {"slow", "100000", "20"}), CliOptions{.cwd = dir.path()});
@@ -23,17 +38,14 @@ TEST_CASE("cli: SIGINT reaches the child, which dies of it, and the log holds ev
 }
 
 TEST_CASE("cli: a child that ignores SIGINT dies on the second Ctrl-C", "[cli][signals]") {
-  TempDir dir;
-  CliProcess cli(run_args({"--plain", "--log", "run.log"}, {"ignore-int-term"}), CliOptions{.cwd = dir.path()});
-  REQUIRE(cli.out_contains("ready\n"));
-  ::kill(cli.pid(), SIGINT);
-  REQUIRE(cli.err_contains("interrupt sent"));
-  CHECK(cli.running());  // the child ignored it, so we still wait for it
-  ::kill(cli.pid(), SIGINT);
-  CHECK(cli.finish() == 128 + SIGKILL);
-  CHECK(cli.err().find("second interrupt") != std::string::npos);
-  CHECK(read_file(dir / "run.log") == "ready\n");
-  CHECK(cli.err().find("logstream: summary") != std::string::npos);
+  IgnoringChild run({"--plain", "--log", "run.log"}, "ignore-int-term");
+  REQUIRE(signal_acknowledged(run.cli, SIGINT, "interrupt sent"));
+  CHECK(run.cli.running());  // the child ignored it, so we still wait for it
+  ::kill(run.cli.pid(), SIGINT);
+  CHECK(run.cli.finish() == 128 + SIGKILL);
+  CHECK(run.cli.err().find("second interrupt") != std::string::npos);
+  CHECK(read_file(run.dir / "run.log") == "ready\n");
+  CHECK(run.cli.err().find("logstream: summary") != std::string::npos);
 }
 
 TEST_CASE("cli: SIGTERM is forwarded, then SIGKILL after --stop-timeout", "[cli][signals]") {
@@ -45,23 +57,19 @@ TEST_CASE("cli: SIGTERM is forwarded, then SIGKILL after --stop-timeout", "[cli]
     CHECK(cli.finish() == 128 + SIGTERM);
   }
   SECTION("a child that ignores SIGTERM") {
-    CliProcess cli(run_args({"--plain", "--stop-timeout", "0.2"}, {"ignore-term"}), CliOptions{.cwd = dir.path()});
-    REQUIRE(cli.out_contains("ready\n"));
-    ::kill(cli.pid(), SIGTERM);
-    CHECK(cli.finish() == 128 + SIGKILL);
-    CHECK(cli.err().find("SIGTERM received") != std::string::npos);
+    IgnoringChild run({"--plain", "--stop-timeout", "0.2"}, "ignore-term");
+    ::kill(run.cli.pid(), SIGTERM);
+    CHECK(run.cli.finish() == 128 + SIGKILL);
+    CHECK(run.cli.err().find("SIGTERM received") != std::string::npos);
   }
 }
 
 TEST_CASE("cli: a second SIGTERM kills the group without waiting for --stop-timeout", "[cli][signals]") {
-  TempDir dir;
-  CliProcess cli(run_args({"--plain", "--stop-timeout", "1000"}, {"ignore-term"}), CliOptions{.cwd = dir.path()});
-  REQUIRE(cli.out_contains("ready\n"));
-  ::kill(cli.pid(), SIGTERM);
-  REQUIRE(cli.err_contains("SIGTERM received"));
-  ::kill(cli.pid(), SIGTERM);
-  CHECK(cli.finish() == 128 + SIGKILL);
-  CHECK(cli.err().find("second SIGTERM: killed the command's process group") != std::string::npos);
+  IgnoringChild run({"--plain", "--stop-timeout", "1000"}, "ignore-term");
+  REQUIRE(signal_acknowledged(run.cli, SIGTERM, "SIGTERM received"));
+  ::kill(run.cli.pid(), SIGTERM);
+  CHECK(run.cli.finish() == 128 + SIGKILL);
+  CHECK(run.cli.err().find("second SIGTERM: killed the command's process group") != std::string::npos);
 }
 
 TEST_CASE("cli: after SIGINT in --json mode the exit object still comes last", "[cli][signals][json]") {

@@ -19,12 +19,7 @@ using Json = nlohmann::json;
 
 namespace {
 
-struct Store {
-  TempDir dir;
-  std::filesystem::path home() const { return dir / "home"; }
-  CliOptions options() const { return CliOptions{.env = {{"LOGSTREAM_HOME", home().string()}}, .cwd = dir.path()}; }
-
-  CliResult cli(const std::vector<std::string>& args) const { return run_cli(args, options()); }
+struct Store : StoreDir {
   CliResult run(const std::vector<std::string>& child, std::vector<std::string> cli_args = {}) const {
     cli_args.insert(cli_args.begin(), {"--plain", "--quiet"});
     return run_cli(run_args(cli_args, child), options());
@@ -137,11 +132,11 @@ TEST_CASE("cli store: show gives the extracted progress, metrics, events and las
 TEST_CASE("cli store: logs equals the log, and --json and -n against the framing model of random streams", "[cli][store][lossless]") {
   Store store;
   std::mt19937_64 rng(Catch::rngSeed() + 31);
-  constexpr std::size_t limit = 1 << 20;  // the command's max_line_bytes
+  constexpr std::size_t limit = cli_max_line_bytes;
   for (int round = 0; round < 4; ++round) {
-    std::string input = random_stream(rng, std::uniform_int_distribution<std::size_t>(1, 60'000)(rng), 64);
+    std::string input = random_stream_upto(rng, 60'000, 64);
     if (round == 0) input += std::string(limit + 5, 'L') + "\nend";
-    std::ofstream(store.dir / "input", std::ios::binary).write(input.data(), static_cast<std::streamsize>(input.size()));
+    write_file(store.dir / "input", input);
     const std::string max_write = std::to_string(std::size_t{1} << (rng() % 17));
     INFO("round " << round << ": " << input.size() << " bytes, writes up to " << max_write);
     const CliResult r = store.run({"write-file", store.dir.file("input"), "7", max_write});

@@ -13,8 +13,7 @@ using Json = nlohmann::json;
 
 namespace {
 
-struct Store {
-  TempDir dir;
+struct Store : StoreDir {
   Store() = default;
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -26,10 +25,6 @@ struct Store {
     if (!runs.is_array()) return;
     for (const Json& run : runs) run_cli({"stop", "--timeout", "0", run["id"].get<std::string>()}, options());
   }
-  CliOptions options() const {
-    return CliOptions{.env = {{"LOGSTREAM_HOME", (dir / "home").string()}}, .cwd = dir.path()};
-  }
-  CliResult cli(const std::vector<std::string>& args) const { return run_cli(args, options()); }
   Json ls() const {
     const CliResult r = cli({"ls", "--json", "--all"});
     REQUIRE(r.status == 0);

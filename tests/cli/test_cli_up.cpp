@@ -21,9 +21,7 @@ namespace {
 std::string quoted(const std::string& text) { return "'" + text + "'"; }
 
 // A directory with a Procfile and its own store.
-struct Project {
-  TempDir dir;
-  CliOptions options() const { return CliOptions{.env = {{"LOGSTREAM_HOME", (dir / "home").string()}}, .cwd = dir.path()}; }
+struct Project : StoreDir {
   void procfile(const std::string& text) const { std::ofstream(dir / "Procfile") << text; }
   std::string child(const std::string& args) const { return quoted(test_child_path()) + " " + args; }
   Json group(const std::string& name) const {
@@ -145,26 +143,23 @@ TEST_CASE("cli up: Ctrl-C stops every process", "[cli][up]") {
 
 TEST_CASE("cli up: a bad Procfile exits 2 naming the file and line", "[cli][up]") {
   Project p;
-  const auto status_and_error = [&](const std::string& text) {
-    p.procfile(text);
-    const CliResult r = run_cli({"up"}, p.options());
-    return std::make_pair(r.status, r.err);
+  const struct {
+    const char* procfile;
+    const char* error;
+  } bad[] = {
+      {"web: true\nthis line has no colon\n", "Procfile:2: expected 'name: command'"},
+      {"web: true\nweb: false\n", "Procfile:2: process 'web' is defined twice"},
+      {"bad name: true\n", "Procfile:1:"},
+      {"web:\n", "Procfile:1: process 'web' has no command"},
+      {"# only a comment\n\n", "no process defined"},
   };
-  auto [status, err] = status_and_error("web: true\nthis line has no colon\n");
-  CHECK(status == 2);
-  CHECK(err.find("Procfile:2: expected 'name: command'") != std::string::npos);
-  std::tie(status, err) = status_and_error("web: true\nweb: false\n");
-  CHECK(status == 2);
-  CHECK(err.find("Procfile:2: process 'web' is defined twice") != std::string::npos);
-  std::tie(status, err) = status_and_error("bad name: true\n");
-  CHECK(status == 2);
-  CHECK(err.find("Procfile:1:") != std::string::npos);
-  std::tie(status, err) = status_and_error("web:\n");
-  CHECK(status == 2);
-  CHECK(err.find("Procfile:1: process 'web' has no command") != std::string::npos);
-  std::tie(status, err) = status_and_error("# only a comment\n\n");
-  CHECK(status == 2);
-  CHECK(err.find("no process defined") != std::string::npos);
+  for (const auto& [procfile, error] : bad) {
+    INFO(procfile);
+    p.procfile(procfile);
+    const CliResult r = run_cli({"up"}, p.options());
+    CHECK(r.status == 2);
+    CHECK(r.err.find(error) != std::string::npos);
+  }
   const CliResult missing = run_cli({"up", "no-such-Procfile"}, p.options());
   CHECK(missing.status == 2);
   CHECK(missing.err.find("cannot read no-such-Procfile") != std::string::npos);

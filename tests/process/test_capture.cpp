@@ -80,10 +80,15 @@ TEST_CASE("capture: a million numbered lines arrive complete, in order, byte-ide
 
 TEST_CASE("capture: CRLF, lone CR, a final line without newline, NUL and invalid UTF-8", "[capture]") {
   const TempDir tmp;
+  // The child writes `bytes` (test_child escapes): the lines the callbacks commit, and the file.
+  const auto check_written = [&](const std::string& bytes, const std::string& log, const std::vector<std::string>& committed,
+                                 const std::string& file) {
+    Run run({"bytes", bytes}, tmp.file(log));
+    CHECK(run.committed() == committed);
+    CHECK(read_file(tmp.file(log)) == file);
+  };
   SECTION("CRLF loses its CR") {
-    Run run({"bytes", "a\\r\\nb\\r\\n"}, tmp.file("crlf.log"));
-    CHECK(run.committed() == std::vector<std::string>{"a", "b"});
-    CHECK(read_file(tmp.file("crlf.log")) == "a\nb\n");
+    check_written("a\\r\\nb\\r\\n", "crlf.log", {"a", "b"}, "a\nb\n");
   }
   SECTION("a lone CR overwrites: callbacks see transient states, the file the last one") {
     Run run({"bytes", "a\\rb\\rc\\n"}, tmp.file("cr.log"));
@@ -96,15 +101,10 @@ TEST_CASE("capture: CRLF, lone CR, a final line without newline, NUL and invalid
     CHECK(run.streamer->get_logs() == std::vector<std::string>{"c"});
   }
   SECTION("the final line without newline is delivered") {
-    Run run({"bytes", "one\\ntwo"}, tmp.file("nonl.log"));
-    CHECK(run.committed() == std::vector<std::string>{"one", "two"});
-    CHECK(read_file(tmp.file("nonl.log")) == "one\ntwo");
+    check_written("one\\ntwo", "nonl.log", {"one", "two"}, "one\ntwo");
   }
   SECTION("NUL and invalid UTF-8 reach the file byte-exact") {
-    Run run({"bytes", "a\\0b\\xff\\xfe\\n"}, tmp.file("bin.log"));
-    REQUIRE(run.committed().size() == 1);
-    CHECK(run.committed()[0] == std::string("a\0b\xff\xfe", 5));
-    CHECK(read_file(tmp.file("bin.log")) == std::string("a\0b\xff\xfe\n", 6));
+    check_written("a\\0b\\xff\\xfe\\n", "bin.log", {std::string("a\0b\xff\xfe", 5)}, std::string("a\0b\xff\xfe\n", 6));
   }
 }
 

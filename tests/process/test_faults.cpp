@@ -159,22 +159,18 @@ TEST_CASE("faults: a log directory that vanishes while streaming is no crash", "
   const std::string dir = tmp.file("vanishing");
   EventRecorder events;
   auto counter = std::make_shared<CountingSink>();
-  Condition first;
-  std::atomic<bool> started{false};
+  FirstLine first;
   Streamer s(child({"slow", "20", "10"}), dir + "/run.log");
   s.add_sink(counter);
   s.on_event = std::ref(events);
-  s.on_new_line = [&](const Line&) {
-    started = true;
-    first.signal();
-  };
+  s.on_new_line = first.callback();
   // The log is opened by the file sink's own actor, which may come after the first line's
   // callback: the directory goes only once the file is there (and so open).
   std::filesystem::create_directories(dir);
   io::DirectoryWatch created(IN_CREATE);
   created.add(dir);
   s.start();
-  REQUIRE(first.wait_for(10s, [&] { return started.load(); }));
+  REQUIRE(first.wait(10s));
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   while (!std::filesystem::exists(dir + "/run.log") && std::chrono::steady_clock::now() < deadline)
     created.wait(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));

@@ -97,18 +97,12 @@ TEST_CASE("lifecycle: wait_for_completion with a short timeout returns false whi
 TEST_CASE("lifecycle: stop() ends a child that ignores SIGTERM, after the grace period", "[lifecycle]") {
   StreamerOptions options;
   options.stop_grace = 300ms;
-  Condition ready;
-  std::atomic<bool> saw_ready{false};
+  FirstLine ready("ready");
   Streamer s(child({"ignore-term"}), {}, options);
-  s.on_new_line = [&](const Line& line) {
-    if (line.text == "ready") {
-      saw_ready = true;
-      ready.signal();
-    }
-  };
+  s.on_new_line = ready.callback();
   s.start();
   // The child must have installed its handler before we signal it.
-  REQUIRE(ready.wait_for(10s, [&] { return saw_ready.load(); }));
+  REQUIRE(ready.wait(10s));
   auto t0 = std::chrono::steady_clock::now();
   s.stop();
   auto took = std::chrono::steady_clock::now() - t0;
@@ -118,17 +112,11 @@ TEST_CASE("lifecycle: stop() ends a child that ignores SIGTERM, after the grace 
 }
 
 TEST_CASE("lifecycle: stop() delivers what the child wrote before it ended", "[lifecycle]") {
-  Condition ready;
-  std::atomic<bool> saw{false};
+  FirstLine started("start");
   Streamer s(child({"sleep", "60000"}));
-  s.on_new_line = [&](const Line& line) {
-    if (line.text == "start") {
-      saw = true;
-      ready.signal();
-    }
-  };
+  s.on_new_line = started.callback();
   s.start();
-  REQUIRE(ready.wait_for(10s, [&] { return saw.load(); }));
+  REQUIRE(started.wait(10s));
   s.stop();
   s.stop();  // idempotent
   CHECK(s.get_process_returncode() == -SIGTERM);

@@ -64,7 +64,7 @@ TEST_CASE("lossless log: random streams through a real child match the model", "
   const int rounds = scaled(40, 4);
   for (int round = 0; round < rounds; ++round) {
     const std::size_t max_line = std::uniform_int_distribution<std::size_t>(1, 300)(rng);
-    const std::string input = random_stream(rng, std::uniform_int_distribution<std::size_t>(1, 200'000)(rng), max_line);
+    const std::string input = random_stream_upto(rng, 200'000, max_line);
     const std::uint64_t seed = rng() % 1'000'000;
     const std::size_t max_write = std::size_t{1} << std::uniform_int_distribution<int>(0, 17)(rng);
     INFO("round " << round << ": " << input.size() << " bytes, max_line " << max_line << ", writes up to "

@@ -3,21 +3,12 @@
 
 #include <logstream/logstream.hpp>
 
+#include "count_of.hpp"
 #include "process_support.hpp"
 
 using namespace logstream;
 using namespace logstream::test;
 using namespace std::chrono_literals;
-
-namespace {
-
-std::size_t count_of(const std::string& text, const std::string& needle) {
-  std::size_t n = 0;
-  for (auto p = text.find(needle); p != std::string::npos; p = text.find(needle, p + 1)) ++n;
-  return n;
-}
-
-}  // namespace
 
 TEST_CASE("metrics: the store exists before start() and a MetricsSink added then exports the run", "[metrics]") {
   const TempDir tmp;

@@ -152,68 +152,84 @@ private:
   std::shared_ptr<Gate> gate_;
 };
 
-/// Opens the gate when the test ends or after a deadline, so a library that waits on a stuck
-/// sink fails the test instead of hanging it.
-class GateKeeper {
+/// A test's stuck sinks and their gate, opened when the test ends or after a deadline, so a
+/// library that waits on a stuck sink fails the test instead of hanging it.
+class StuckSinks {
 public:
-  explicit GateKeeper(std::shared_ptr<Gate> gate)
-      : gate_(std::move(gate)), thread_([this] {
+  StuckSinks()
+      : gate_(std::make_shared<Gate>()), keeper_([this] {
           gate_->cond.wait_for(30s, [&] { return done_.load(); });
           gate_->open = true;
           gate_->cond.signal();
         }) {}
-  ~GateKeeper() {
+  ~StuckSinks() {
     done_ = true;
     gate_->cond.signal();
-    thread_.join();
+    keeper_.join();
   }
+
+  /// A new sink stuck at the gate.
+  std::shared_ptr<StuckSink> make() const { return std::make_shared<StuckSink>(gate_); }
+  /// Whether `entered` came to hold within `timeout` (checked as each sink enters write()).
+  bool wait_until(std::chrono::milliseconds timeout, const std::function<bool()>& entered) {
+    return gate_->cond.wait_for(timeout, entered);
+  }
+  /// True until the gate opens: the sinks are stuck still.
+  bool stuck() const { return !gate_->open.load(); }
 
 private:
   std::shared_ptr<Gate> gate_;
   std::atomic<bool> done_{false};
-  std::thread thread_;
+  std::thread keeper_;
 };
+
+/// Streams `lines` lines of the test child through `sink` (if any) and a counting sink: the
+/// stream completes while the stuck sinks are stuck still, every line counted. Its stats.
+StreamStats check_completes_while_stuck(const StuckSinks& stuck, const StreamerOptions& options, int lines,
+                                        const std::shared_ptr<Sink>& sink = nullptr) {
+  auto counter = std::make_shared<CountingSink>();
+  Streamer s(child({"lines", std::to_string(lines)}), {}, options);
+  if (sink) s.add_sink(sink);
+  s.add_sink(counter);
+  s.start();
+  const bool completed = s.wait_for_completion(20s);
+  const bool still_stuck = stuck.stuck();
+  CHECK(completed);
+  CHECK(still_stuck);
+  CHECK(counter->lines(Source::out) == static_cast<std::uint64_t>(lines));
+  return s.stats();
+}
 
 }  // namespace
 
 TEST_CASE("sink faults: two stuck drop_oldest sinks leave the workers to the other streams", "[sink_faults]") {
-  auto gate = std::make_shared<Gate>();
-  GateKeeper keeper(gate);
+  StuckSinks stuck;
   auto runtime = std::make_shared<Runtime>();
   StreamerOptions options;
   options.runtime = runtime;
-  auto first = std::make_shared<StuckSink>(gate);
-  auto second = std::make_shared<StuckSink>(gate);
+  auto first = stuck.make();
+  auto second = stuck.make();
   Streamer a(child({"lines", "1000"}), {}, options);
   a.add_sink(first);
   a.add_sink(second);
   a.start();
-  REQUIRE(gate->cond.wait_for(30s, [&] { return first->entered > 0 && second->entered > 0; }));
-  auto counter = std::make_shared<CountingSink>();
-  Streamer b(child({"lines", "20000"}), {}, options);
-  b.add_sink(counter);
-  b.start();
-  const bool b_completed = b.wait_for_completion(20s);
-  const bool still_stuck = !gate->open.load();
-  CHECK(b_completed);
-  CHECK(still_stuck);
-  CHECK(counter->lines(Source::out) == 20000);
+  REQUIRE(stuck.wait_until(30s, [&] { return first->entered > 0 && second->entered > 0; }));
+  check_completes_while_stuck(stuck, options, 20000);  // another stream of the runtime
 }
 
 TEST_CASE("sink faults: a stuck drop_oldest sink is abandoned; stop() and completion do not wait for it", "[sink_faults]") {
-  auto gate = std::make_shared<Gate>();
-  GateKeeper keeper(gate);
+  StuckSinks stuck;
   EventRecorder events;
   StreamerOptions options;
   options.drain_timeout = 200ms;
-  auto stuck = std::make_shared<StuckSink>(gate);
+  auto sink = stuck.make();
   auto counter = std::make_shared<CountingSink>();
   Streamer s(child({"slow", "100000", "1"}), {}, options);
-  start_recorded(s, events, {stuck, counter});
-  REQUIRE(gate->cond.wait_for(30s, [&] { return stuck->entered > 0; }));
+  start_recorded(s, events, {sink, counter});
+  REQUIRE(stuck.wait_until(30s, [&] { return sink->entered > 0; }));
   s.stop();  // the child ends at once; the sink stays stuck
   const bool completed = s.is_complete();
-  const bool still_stuck = !gate->open.load();
+  const bool still_stuck = stuck.stuck();
   CHECK(completed);
   CHECK(still_stuck);
   CHECK(events.count(EventKind::sink_error) == 1);
@@ -221,21 +237,10 @@ TEST_CASE("sink faults: a stuck drop_oldest sink is abandoned; stop() and comple
 }
 
 TEST_CASE("sink faults: a drop_oldest sink never holds back its stream whatever it queues", "[sink_faults]") {
-  auto gate = std::make_shared<Gate>();
-  GateKeeper keeper(gate);
+  StuckSinks stuck;
   StreamerOptions options;
   options.max_inflight_bytes = 1 << 20;
   options.drop_queue_bytes = 8 << 20;  // more than the in-flight budget
-  auto stuck = std::make_shared<StuckSink>(gate);
-  auto counter = std::make_shared<CountingSink>();
-  Streamer s(child({"lines", "200000"}), {}, options);  // 6.4 MB
-  s.add_sink(stuck);
-  s.add_sink(counter);
-  s.start();
-  const bool completed = s.wait_for_completion(20s);
-  const bool still_stuck = !gate->open.load();
-  CHECK(completed);
-  CHECK(still_stuck);
-  CHECK(counter->lines(Source::out) == 200000);
-  CHECK(s.stats().peak_inflight_bytes <= options.max_inflight_bytes);
+  const StreamStats stats = check_completes_while_stuck(stuck, options, 200000, stuck.make());  // 6.4 MB
+  CHECK(stats.peak_inflight_bytes <= options.max_inflight_bytes);
 }

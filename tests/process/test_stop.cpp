@@ -6,7 +6,6 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
-#include <atomic>
 #include <string>
 
 #include <logstream/logstream.hpp>
@@ -26,19 +25,13 @@ TEST_CASE("stop: a group member that ignores SIGTERM is killed after the grace p
   StreamerOptions options;
   options.stop_grace = 1000ms;
   options.drain_timeout = 100ms;
-  Condition ready;
-  std::atomic<int> grandchild{0};
+  FirstLine ready("grandchild ");  // "grandchild <pid> ready", written once it ignores SIGTERM
   ProcessSpec spec = keep_output ? child({"orphan-ignore-term", "keep-output"}) : child({"orphan-ignore-term"});
   Streamer s(spec, {}, options);
-  s.on_new_line = [&](const Line& line) {
-    // "grandchild <pid> ready", written once it ignores SIGTERM
-    if (!line.text.starts_with("grandchild ")) return;
-    grandchild = std::stoi(std::string(line.text.substr(11)));
-    ready.signal();
-  };
+  s.on_new_line = ready.callback();
   s.start();
-  REQUIRE(ready.wait_for(10s, [&] { return grandchild.load() > 0; }));
-  const PidWatch watch(grandchild.load());
+  REQUIRE(ready.wait(10s));
+  const PidWatch watch(ready.number());
   REQUIRE(watch.valid());
   const auto t0 = std::chrono::steady_clock::now();
   s.stop();
@@ -51,15 +44,11 @@ TEST_CASE("stop: a group member that ignores SIGTERM is killed after the grace p
 TEST_CASE("stop: a group that is gone by the end of the stream is not waited for", "[stop]") {
   StreamerOptions options;
   options.stop_grace = 30s;
-  Condition ready;
-  std::atomic<bool> started{false};
+  FirstLine started;
   Streamer s(child({"sleep", "60000"}), {}, options);
-  s.on_new_line = [&](const Line&) {
-    started = true;
-    ready.signal();
-  };
+  s.on_new_line = started.callback();
   s.start();
-  REQUIRE(ready.wait_for(10s, [&] { return started.load(); }));
+  REQUIRE(started.wait(10s));
   const auto t0 = std::chrono::steady_clock::now();
   s.stop();
   CHECK(s.get_process_returncode() == -SIGTERM);
@@ -72,21 +61,17 @@ TEST_CASE("stop: a group whose last member is a zombie nobody reaps is not waite
   REQUIRE(::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
   StreamerOptions options;
   options.stop_grace = 30s;
-  Condition ready;
-  std::atomic<int> background{0};
+  FirstLine announced("background ");
   Streamer s(ProcessSpec{.argv = {"/bin/sh", "-c", "sleep 60 & echo \"background $!\"; wait"}}, {}, options);
-  s.on_new_line = [&](const Line& line) {
-    if (!line.text.starts_with("background ")) return;
-    background = std::stoi(std::string(line.text.substr(11)));
-    ready.signal();
-  };
+  s.on_new_line = announced.callback();
   s.start();
-  REQUIRE(ready.wait_for(10s, [&] { return background.load() > 0; }));
+  REQUIRE(announced.wait(10s));
+  const int background = announced.number();
   const auto t0 = std::chrono::steady_clock::now();
   s.stop();
   const auto took = std::chrono::steady_clock::now() - t0;
   ::prctl(PR_SET_CHILD_SUBREAPER, 0);
-  ::waitpid(background.load(), nullptr, 0);  // the orphan, reaped now that the stop is over
+  ::waitpid(background, nullptr, 0);  // the orphan, reaped now that the stop is over
   CHECK(s.get_process_returncode() == -SIGTERM);
   CHECK(took < 20s);
 }

@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdlib>
+#include <future>
 #include <latch>
 #include <memory>
 #include <mutex>
@@ -28,24 +28,10 @@ logstream::ProcessSpec child(std::initializer_list<std::string> args) {
   return spec;
 }
 
-/// A flag another thread waits for, with a deadline.
-class Flag {
-public:
-  void set() {
-    std::lock_guard lock(mutex_);
-    set_ = true;
-    cv_.notify_all();
-  }
-  bool wait_for(std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mutex_);
-    return cv_.wait_for(lock, timeout, [&] { return set_; });
-  }
-
-private:
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool set_ = false;
-};
+/// Whether `promise` was fulfilled within `timeout`: a flag another thread sets.
+bool set_within(std::promise<void>& promise, std::chrono::milliseconds timeout) {
+  return promise.get_future().wait_for(timeout) == std::future_status::ready;
+}
 }  // namespace
 
 TEST_CASE("lifetime: queries from another thread while start() and stop() run", "[lifetime]") {
@@ -101,7 +87,7 @@ TEST_CASE("lifetime: output_queue() after start() is a usage error unless asked 
 
 TEST_CASE("lifetime: pop() returns once the stream cannot feed the queue any more", "[lifetime]") {
   std::atomic<bool> returned{false};
-  Flag done;
+  std::promise<void> done;
   std::thread consumer;
   {
     logstream::Streamer s(logstream::ProcessSpec{{"/nonexistent/logstream-test-command"}});
@@ -110,11 +96,11 @@ TEST_CASE("lifetime: pop() returns once the stream cannot feed the queue any mor
       while (queue.pop()) {
       }
       returned = true;
-      done.set();
+      done.set_value();
     });
     CHECK_THROWS_AS(s.start(), logstream::StartError);
     // A start that failed feeds nothing: the consumer is let go.
-    CHECK(done.wait_for(10s));
+    CHECK(set_within(done, 10s));
   }
   consumer.join();
   CHECK(returned.load());
@@ -122,7 +108,7 @@ TEST_CASE("lifetime: pop() returns once the stream cannot feed the queue any mor
 
 TEST_CASE("lifetime: a Streamer destroyed from its own callback detaches; its stream stops the child", "[lifetime]") {
   auto* s = new logstream::Streamer(child({"slow", "100000", "5"}));
-  Flag completed;
+  std::promise<void> completed;
   std::atomic<int> after{0};
   std::atomic<bool> deleted{false};
   s->on_new_line = [&](const logstream::Line&) {
@@ -132,9 +118,9 @@ TEST_CASE("lifetime: a Streamer destroyed from its own callback detaches; its st
     }
     delete s;  // from the callback: the stream finishes on its own
   };
-  s->on_complete = [&] { completed.set(); };
+  s->on_complete = [&] { completed.set_value(); };
   s->start();
-  REQUIRE(completed.wait_for(30s));
+  REQUIRE(set_within(completed, 30s));
 }
 
 TEST_CASE("lifetime: a shared runtime dropped by its host waits for an orphaned stream", "[lifetime]") {
@@ -144,16 +130,16 @@ TEST_CASE("lifetime: a shared runtime dropped by its host waits for an orphaned 
   options.stop_grace = 200ms;
   auto* s = new logstream::Streamer(child({"ignore-term"}), {}, options);
   options.runtime.reset();  // the host's handle below is then the last but the Streamer's
-  Flag deleted;
+  std::promise<void> deleted;
   std::atomic<bool> completed{false};
   s->on_new_line = [&](const logstream::Line&) {
     if (s == nullptr) return;
     delete std::exchange(s, nullptr);
-    deleted.set();
+    deleted.set_value();
   };
   s->on_complete = [&] { completed = true; };
   s->start();
-  REQUIRE(deleted.wait_for(30s));
+  REQUIRE(set_within(deleted, 30s));
   runtime.reset();  // waits for the stream: it ends the child after stop_grace, then completes
   CHECK(completed.load());
 }
@@ -187,10 +173,10 @@ TEST_CASE("lifetime: a task posted to the runtime that throws is reported; the r
     }
   };
   logstream::Runtime runtime(options);
-  Flag ran;
+  std::promise<void> ran;
   runtime.post([] { throw std::runtime_error("posted task failed"); });
-  runtime.post([&] { ran.set(); });
-  REQUIRE(ran.wait_for(10s));
+  runtime.post([&] { ran.set_value(); });
+  REQUIRE(set_within(ran, 10s));
   std::lock_guard lock(mutex);
   CHECK(reported == "posted task failed");
 }

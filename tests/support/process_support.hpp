@@ -10,11 +10,14 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <condition_variable>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
+#include <logstream/line.hpp>
 #include <logstream/process.hpp>
 
 #include "temp_dir.hpp"
@@ -134,6 +137,44 @@ private:
   std::mutex mutex_;
   std::condition_variable cv_;
   std::uint64_t version_ = 0;
+};
+
+/// The first line of a stream that starts with `prefix` (any line when it is empty), as the
+/// stream's on_new_line hands it over. Declared before the Streamer, so that it outlives the
+/// stream's callbacks.
+class FirstLine {
+public:
+  explicit FirstLine(std::string prefix = {}) : prefix_(std::move(prefix)) {}
+
+  /// For the Streamer's on_new_line.
+  std::function<void(const Line&)> callback() {
+    return [this](const Line& line) { see(line.text); };
+  }
+  /// Whether such a line came within `timeout`.
+  bool wait(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return cv_.wait_for(lock, timeout, [this] { return line_.has_value(); });
+  }
+  /// The number after the prefix (the pid a line such as "grandchild 1234 ready" announces),
+  /// once wait() returned true.
+  int number() {
+    std::lock_guard lock(mutex_);
+    return std::stoi(line_.value().substr(prefix_.size()));
+  }
+
+private:
+  void see(std::string_view text) {
+    if (!text.starts_with(prefix_)) return;
+    std::lock_guard lock(mutex_);
+    if (line_) return;
+    line_ = std::string(text);
+    cv_.notify_all();
+  }
+
+  const std::string prefix_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::optional<std::string> line_;
 };
 
 inline std::string read_file(const std::string& path) {

@@ -32,4 +32,9 @@ inline std::string random_stream(std::mt19937_64& rng, std::size_t size, std::si
   return out;
 }
 
+/// A random stream of 1 to `max_size` bytes, its size drawn from `rng` first.
+inline std::string random_stream_upto(std::mt19937_64& rng, std::size_t max_size, std::size_t max_line) {
+  return random_stream(rng, std::uniform_int_distribution<std::size_t>(1, max_size)(rng), max_line);
+}
+
 }  // namespace logstream::test

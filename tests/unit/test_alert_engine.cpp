@@ -3,8 +3,10 @@
 // edges (once per condition, once per traceback, once per silence).
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -37,17 +39,22 @@ struct Expected {
   std::vector<std::string> context;
 };
 
+// A metric condition, as the orderings of the value against the threshold each comparison
+// accepts (a NaN value is unordered to any threshold: only != accepts it). Against a NaN
+// threshold only = and != mean anything: `loss=nan` asks whether the loss is NaN.
 bool holds(Comparison c, double v, double t) {
   if (std::isnan(t)) return c == Comparison::equal ? std::isnan(v) : c == Comparison::not_equal && !std::isnan(v);
-  switch (c) {
-    case Comparison::less: return v < t;
-    case Comparison::less_equal: return v <= t;
-    case Comparison::greater: return v > t;
-    case Comparison::greater_equal: return v >= t;
-    case Comparison::equal: return v == t;
-    case Comparison::not_equal: return v != t;
-  }
-  return false;
+  static const std::map<Comparison, std::array<bool, 4>> accepts = {
+      //                            less   equal  greater unordered
+      {Comparison::less,          {true,  false, false,  false}},
+      {Comparison::less_equal,    {true,  true,  false,  false}},
+      {Comparison::greater,       {false, false, true,   false}},
+      {Comparison::greater_equal, {false, true,  true,   false}},
+      {Comparison::equal,         {false, true,  false,  false}},
+      {Comparison::not_equal,     {true,  false, true,   true}},
+  };
+  const std::size_t order = v < t ? 0 : v == t ? 1 : v > t ? 2 : 3;
+  return accepts.at(c)[order];
 }
 
 // The model: each rule's triggers in the order the stream meets them, then the cooldown and the

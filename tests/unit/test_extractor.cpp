@@ -180,20 +180,18 @@ TEST_CASE("extractor: each line's level, and a rule's `level` group wins", "[ext
   ExtractorOptions options;
   options.rules.add("ours", R"(^!! (?P<level>\w+):)");
   Feeder f(std::move(options));
-  f.feed("ERROR:root:bad shard");
-  CHECK(f.extractor.level() == logstream::Level::error);
-  f.feed("epoch 1 loss=0.4");
-  CHECK(f.extractor.level() == logstream::Level::none);
-  f.feed("!! warn: our own format");
-  CHECK(f.extractor.level() == logstream::Level::warning);
-  f.feed("!! ERROR: our own format, any case");
-  CHECK(f.extractor.level() == logstream::Level::error);
-  f.feed("!! INFO: ERROR in the text, the rule says info");
-  CHECK(f.extractor.level() == logstream::Level::info);
-  f.feed("!! loud: not a level word: the line's own format decides");
-  CHECK(f.extractor.level() == logstream::Level::none);
+  // The level the extractor gives the line fed now.
+  const auto level_of = [](Feeder& feeder, std::string_view text) {
+    feeder.feed(text);
+    return feeder.extractor.level();
+  };
+  CHECK(level_of(f, "ERROR:root:bad shard") == logstream::Level::error);
+  CHECK(level_of(f, "epoch 1 loss=0.4") == logstream::Level::none);
+  CHECK(level_of(f, "!! warn: our own format") == logstream::Level::warning);
+  CHECK(level_of(f, "!! ERROR: our own format, any case") == logstream::Level::error);
+  CHECK(level_of(f, "!! INFO: ERROR in the text, the rule says info") == logstream::Level::info);
+  CHECK(level_of(f, "!! loud: not a level word: the line's own format decides") == logstream::Level::none);
 
   Feeder off(ExtractorOptions{.levels = false});
-  off.feed("ERROR:root:bad shard");
-  CHECK(off.extractor.level() == logstream::Level::none);
+  CHECK(level_of(off, "ERROR:root:bad shard") == logstream::Level::none);
 }

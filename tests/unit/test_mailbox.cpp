@@ -104,58 +104,59 @@ std::size_t received_count(Received& received) {
   return received.values.size();
 }
 
+/// A box with resume_inline on one worker, its consumer started first: so it is suspended when
+/// a message comes.
+struct InlineBox {
+  WorkerExecutor workers{1};
+  Mailbox<int> box{workers, /*resume_inline=*/true};
+  Received received;
+  InlineBox() { start_actor(workers, consume(box, received), 0); }
+
+  /// Sends `message` from a task on the consumer's worker: how many messages the consumer had
+  /// when send() returned.
+  std::size_t received_when_send_returns(int message, bool may_resume_here) {
+    std::size_t seen = 0;
+    run_on(workers, [&] {
+      box.send(message, may_resume_here);
+      seen = received_count(received);
+    });
+    return seen;
+  }
+};
+
 }  // namespace
 
 TEST_CASE("mailbox: with resume_inline, a producer on the consumer's executor resumes it on its own stack",
           "[mailbox]") {
   // One worker: a consumer that were scheduled instead could not run before the sending task
-  // returned. The consumer is started first, so it is suspended when the send comes.
-  WorkerExecutor workers(1);
-  Mailbox<int> box(workers, /*resume_inline=*/true);
-  Received received;
-  start_actor(workers, consume(box, received), 0);
-  std::size_t seen_at_return = 0;
-  run_on(workers, [&] {
-    box.send(1);
-    seen_at_return = received_count(received);
-  });
-  CHECK(seen_at_return == 1);
-  run_on(workers, [&] { box.close(); });
-  REQUIRE(received.wait_closed(std::chrono::seconds(10)));
+  // returned.
+  InlineBox b;
+  CHECK(b.received_when_send_returns(1, /*may_resume_here=*/true) == 1);
+  run_on(b.workers, [&] { b.box.close(); });
+  REQUIRE(b.received.wait_closed(std::chrono::seconds(10)));
 }
 
 TEST_CASE("mailbox: with resume_inline but may_resume_here false, the consumer is scheduled", "[mailbox]") {
-  WorkerExecutor workers(1);
-  Mailbox<int> box(workers, /*resume_inline=*/true);
-  Received received;
-  start_actor(workers, consume(box, received), 0);
-  std::size_t seen_at_return = 99;
-  run_on(workers, [&] {
-    box.send(1, /*may_resume_here=*/false);
-    seen_at_return = received_count(received);
-  });
-  CHECK(seen_at_return == 0);
-  box.close();
-  REQUIRE(received.wait_closed(std::chrono::seconds(10)));
-  CHECK(received.values == std::vector<int>{1});
+  InlineBox b;
+  CHECK(b.received_when_send_returns(1, /*may_resume_here=*/false) == 0);
+  b.box.close();
+  REQUIRE(b.received.wait_closed(std::chrono::seconds(10)));
+  CHECK(b.received.values == std::vector<int>{1});
 }
 
 TEST_CASE("mailbox: with resume_inline, a producer on another thread schedules the consumer", "[mailbox]") {
-  WorkerExecutor workers(1);
-  Mailbox<int> box(workers, /*resume_inline=*/true);
-  Received received;
-  start_actor(workers, consume(box, received), 0);
+  InlineBox b;
   std::thread::id consumer_thread;
-  run_on(workers, [&] { consumer_thread = std::this_thread::get_id(); });
+  run_on(b.workers, [&] { consumer_thread = std::this_thread::get_id(); });
   // Block the only worker so that a consumer resumed in place would show up on this thread.
   std::mutex gate;
   std::unique_lock hold(gate);
-  workers.post([&] { std::lock_guard wait_for_gate(gate); });
-  box.send(1);
-  CHECK(received_count(received) == 0);  // scheduled behind the blocked task, not run here
+  b.workers.post([&] { std::lock_guard wait_for_gate(gate); });
+  b.box.send(1);
+  CHECK(received_count(b.received) == 0);  // scheduled behind the blocked task, not run here
   hold.unlock();
-  box.close();
-  REQUIRE(received.wait_closed(std::chrono::seconds(10)));
-  CHECK(received.values == std::vector<int>{1});
+  b.box.close();
+  REQUIRE(b.received.wait_closed(std::chrono::seconds(10)));
+  CHECK(b.received.values == std::vector<int>{1});
   CHECK(consumer_thread != std::this_thread::get_id());
 }

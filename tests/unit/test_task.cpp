@@ -8,23 +8,16 @@
 #include <stdexcept>
 #include <string>
 
+#include "actors/detached.hpp"
 #include "actors/task.hpp"
 
 using namespace logstream;
 
 namespace {
 
-/// Runs a coroutine eagerly on this thread and keeps what its task gave: enough for tasks
-/// that never suspend on an executor.
-struct Eager {
-  struct promise_type {
-    Eager get_return_object() noexcept { return {}; }
-    std::suspend_never initial_suspend() noexcept { return {}; }
-    std::suspend_never final_suspend() noexcept { return {}; }
-    void return_void() noexcept {}
-    void unhandled_exception() noexcept { std::terminate(); }
-  };
-};
+/// A coroutine that runs eagerly on this thread, to its end, and frees itself: start_actor's
+/// own kind, enough to await tasks that never suspend on an executor.
+using Eager = detail::Detached;
 
 struct Outcome {
   std::optional<int> value;

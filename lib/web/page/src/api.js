@@ -1,6 +1,7 @@
 // The server's API: JSON requests, and a run's Server-Sent Events read over fetch (not
 // EventSource), so that the page sees the heartbeats (a stream gone quiet is found stale) and
 // resumes from the seq it holds itself: after a reconnect no line is missing and none is twice.
+import { Holdings } from './dom.js';
 
 export class HttpError extends Error {
   constructor(status, message) {
@@ -53,20 +54,19 @@ export class RunEvents {
     this.attempts = 0;
     this.closed = false;
     this.heard = 0;
-    this.onWake = () => this.wake();
-    document.addEventListener('visibilitychange', this.onWake);
-    window.addEventListener('online', this.onWake);
-    this.watchdog = setInterval(() => this.checkStale(), 5_000);
+    this.held = new Holdings();
+    const wake = () => this.wake();
+    this.held.listen(document, 'visibilitychange', wake);
+    this.held.listen(window, 'online', wake);
+    this.held.every(5_000, () => this.checkStale());
     this.connect();
   }
 
   close() {
     this.closed = true;
-    clearInterval(this.watchdog);
+    this.held.release();
     clearTimeout(this.retry);
     this.abort?.abort();
-    document.removeEventListener('visibilitychange', this.onWake);
-    window.removeEventListener('online', this.onWake);
   }
 
   setState(state) {

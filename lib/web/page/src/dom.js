@@ -1,5 +1,5 @@
-// Building the page's elements. Text goes in as text nodes, never as markup: nothing a run
-// prints can become an element, an attribute or a script.
+// Building the page's elements, and what a view holds while it lives. Text goes in as text
+// nodes, never as markup: nothing a run prints can become an element, an attribute or a script.
 
 /// el('div', {class: 'x', title: 't'}, 'text', child...): an element with attributes and children.
 export function el(tag, attributes = {}, ...children) {
@@ -21,6 +21,28 @@ export function append(node, child) {
 
 export function clear(node) {
   while (node.firstChild) node.firstChild.remove();
+}
+
+/// What an object holds while it lives (intervals, listeners on the document or the window),
+/// each taken together with its undoing: release() gives all of it back, none forgotten.
+export class Holdings {
+  constructor() {
+    this.undo = [];
+  }
+
+  every(ms, callback) {
+    const timer = setInterval(callback, ms);
+    this.undo.push(() => clearInterval(timer));
+  }
+
+  listen(target, type, listener) {
+    target.addEventListener(type, listener);
+    this.undo.push(() => target.removeEventListener(type, listener));
+  }
+
+  release() {
+    for (const undo of this.undo.splice(0)) undo();
+  }
 }
 
 /// Sets a node's text only when it changed (no layout work for an unchanged value).

@@ -1,7 +1,7 @@
 // The page of one run (/runs/{id}): what ran and how it ended, its progress, a chart per metric
 // and its log, all following the run's events live.
 import { getJson, postJson, runUrl, server, RunEvents, HttpError } from './api.js';
-import { el, setText } from './dom.js';
+import { el, setText, Holdings } from './dom.js';
 import { duration, localTime, elapsed, count } from './format.js';
 import { ProgressPanel } from './progress.js';
 import { MetricCharts } from './charts.js';
@@ -55,15 +55,15 @@ export class RunView {
     this.element = el('div', { class: 'run-view' }, this.header, this.alerts.element,
       el('div', { class: 'run-columns' }, this.progress.element, this.charts.element), this.log.element);
     root.replaceChildren(this.element);
-    this.ticker = setInterval(() => this.tick(), 1000);
-    this.catchUp = setInterval(() => this.skipIfBehind(), CATCH_UP_MS);
+    this.held = new Holdings();
+    this.held.every(1000, () => this.tick());
+    this.held.every(CATCH_UP_MS, () => this.skipIfBehind());
     this.load();
   }
 
   destroy() {
     this.closed = true;
-    clearInterval(this.ticker);
-    clearInterval(this.catchUp);
+    this.held.release();
     this.events?.close();
     this.log.destroy();
     this.charts.destroy();
