@@ -37,23 +37,52 @@ struct Seen {
   }
 };
 
+/// Every query of a Streamer and its metric store, as a callback may make them: the library
+/// holds none of its locks while it calls back, so none of these can wait for one (a
+/// self-deadlock would hang the run; TSan names a lock-order inversion).
+void query_everything(const Streamer& s) {
+  (void)s.get_logs(10);
+  (void)s.get_all_logs_str(5);
+  (void)s.get_entries(5);
+  (void)s.get_progress();
+  (void)s.get_metrics()->snapshot();
+  (void)s.is_complete();
+  (void)s.is_process_running();
+  (void)s.get_process_returncode();
+  (void)s.exit_status();
+  (void)s.pid();
+  (void)s.start_time();
+  (void)s.stats();
+}
+
 /// A stream that produces every callback kind: a line (whose callback throws: callback_error),
 /// progress, a failing sink (sink_error), the exit, and a grandchild holding the pipe
-/// (truncated), then completion.
+/// (truncated), then completion. Each callback queries everything; the last one also calls
+/// stop() (a request only: a callback cannot wait for its own stream).
 std::unique_ptr<Streamer> every_callback(std::shared_ptr<Runtime> runtime, Seen& seen, std::atomic<bool>& completed) {
   StreamerOptions options;
   options.runtime = std::move(runtime);
   options.drain_timeout = 50ms;
   auto s = std::make_unique<Streamer>(child({"grandchild", "1000"}), std::filesystem::path{}, options);
+  Streamer* self = s.get();
   s->add_sink(std::make_shared<FailingSink>(FailingSink::When::write));
-  s->on_new_line = [&seen](const Line&) {
+  s->on_new_line = [&seen, self](const Line&) {
     seen.record("line");
+    query_everything(*self);
     throw std::runtime_error("line callback fails");
   };
-  s->on_progress_update = [&seen](const TrainingProgress&) { seen.record("progress"); };
-  s->on_event = [&seen](const StreamEvent& e) { seen.record(std::string(to_string(e.kind))); };
-  s->on_complete = [&seen, &completed] {
+  s->on_progress_update = [&seen, self](const TrainingProgress&) {
+    seen.record("progress");
+    query_everything(*self);
+  };
+  s->on_event = [&seen, self](const StreamEvent& e) {
+    seen.record(std::string(to_string(e.kind)));
+    query_everything(*self);
+  };
+  s->on_complete = [&seen, &completed, self] {
     seen.record("complete");
+    query_everything(*self);
+    self->stop();
     completed = true;
   };
   return s;
