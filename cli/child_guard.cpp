@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "io/read_all.hpp"
 #include "io/write_all.hpp"
 
 namespace logstream::cli {
@@ -34,13 +35,7 @@ bool wait_gone(pid_t pid, std::chrono::milliseconds timeout) {
   sigset_t all;
   ::sigfillset(&all);
   ::sigprocmask(SIG_BLOCK, &all, nullptr);
-  std::string said;
-  char buffer[64];
-  for (ssize_t got; (got = ::read(fd, buffer, sizeof buffer)) != 0;) {
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) break;
-    said.append(buffer, static_cast<std::size_t>(got));
-  }
+  const std::string said = io::read_all(fd).bytes;  // to the end: logstream exited
   // "PID\n" for each command that runs, "over\n" when the runs ended as they should.
   if (said.find("over\n") != std::string::npos) std::_Exit(0);
   std::vector<pid_t> groups;

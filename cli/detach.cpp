@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "exit_status.hpp"
+#include "io/read_all.hpp"
 #include "io/write_all.hpp"
 #include "messages.hpp"
 
@@ -80,13 +81,7 @@ int detach_run(const RunOptions& options, int (*run)(const RunOptions&, StartRep
     std::_Exit(status);
   }
   ::close(report[1]);
-  std::string reply;
-  char buffer[256];
-  for (ssize_t got; (got = ::read(report[0], buffer, sizeof buffer)) != 0;) {
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) break;
-    reply.append(buffer, static_cast<std::size_t>(got));
-  }
+  const std::string reply = io::read_all(report[0]).bytes;
   ::close(report[0]);
   if (reply.rfind("started ", 0) == 0) {
     io::write_all(STDOUT_FILENO, reply.substr(8));  // the id and its newline

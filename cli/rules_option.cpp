@@ -9,30 +9,20 @@
 
 #include <fmt/format.h>
 
+#include "io/read_all.hpp"
+
 namespace logstream::cli {
 
 std::string read_option_file(const std::string& path, std::string_view what) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw std::runtime_error(fmt::format("cannot open {} '{}': {}", what, path, std::strerror(errno)));
-  std::string text;
-  char buffer[65536];
-  for (;;) {
-    const ssize_t got = ::read(fd, buffer, sizeof buffer);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) {
-      const int error = errno;
-      ::close(fd);
-      throw std::runtime_error(fmt::format("cannot read {} '{}': {}", what, path, std::strerror(error)));
-    }
-    if (got == 0) break;
-    text.append(buffer, static_cast<std::size_t>(got));
-    if (text.size() > max_rules_file_bytes) {
-      ::close(fd);
-      throw std::runtime_error(fmt::format("{} '{}' is larger than the limit of 1 MiB ({} bytes)", what, path, max_rules_file_bytes));
-    }
-  }
+  io::ReadResult read = io::read_all(fd, max_rules_file_bytes);
   ::close(fd);
-  return text;
+  if (read.error != 0)
+    throw std::runtime_error(fmt::format("cannot read {} '{}': {}", what, path, std::strerror(read.error)));
+  if (read.over_limit)
+    throw std::runtime_error(fmt::format("{} '{}' is larger than the limit of 1 MiB ({} bytes)", what, path, max_rules_file_bytes));
+  return std::move(read.bytes);
 }
 
 RuleSet load_rules(const std::string& rules_file, const std::vector<std::string>& patterns) {
