@@ -47,7 +47,8 @@ struct ShipperSlot {
   bool shut_down = false;
 };
 
-class RedisSink::Impl {
+// Hidden: a nested class of an exported one would export the typeinfo of its lambdas.
+class __attribute__((visibility("hidden"))) RedisSink::Impl {
 public:
   Impl(Runtime& runtime, std::shared_ptr<const RunStore> store, std::string run_id, RedisSinkOptions options)
       : runtime_(runtime), store_(std::move(store)), options_(std::move(options)) {
@@ -73,6 +74,8 @@ public:
       slot->shipper = shipper;
       shipper->start(shipper);
     });
+    // The record first: a viewer finds the run as soon as its stream has entries.
+    inbox_->push(record_update(run_));
     opened_ = true;
   }
 
@@ -152,9 +155,16 @@ public:
     if (std::optional<RunRecord> run = store_->get(run_.id)) inbox_->push(record_update(*run));
     inbox_->push(redis::End{});
     if (runtime_.on_loop_thread()) return stats().delivered;
-    std::unique_lock lock(inbox_->mutex);
-    return inbox_->changed.wait_for(lock, timeout, [&] { return inbox_->stats.delivered || !inbox_->stats.error.empty(); }) &&
-           inbox_->stats.delivered;
+    bool delivered = false;
+    {
+      std::unique_lock lock(inbox_->mutex);
+      delivered = inbox_->changed.wait_for(lock, timeout, [&] { return inbox_->stats.delivered || !inbox_->stats.error.empty(); }) &&
+                  inbox_->stats.delivered;
+    }
+    // Done with the loop: the sink may now outlive its runtime (a stream can hold its sinks
+    // until the runtime goes, which waits for the loop's handles).
+    shut_down();
+    return delivered;
   }
 
   RedisSinkStats stats() const {
@@ -168,7 +178,7 @@ public:
   }
 
   void shut_down() {
-    if (!opened_) return;
+    if (!opened_ || shut_down_.exchange(true)) return;
     runtime_.post([slot = slot_] {
       slot->shut_down = true;
       if (auto shipper = slot->shipper.lock()) shipper->shutdown();
@@ -231,6 +241,7 @@ private:
   std::shared_ptr<redis::ShipperInbox> inbox_ = std::make_shared<redis::ShipperInbox>();
   std::shared_ptr<ShipperSlot> slot_ = std::make_shared<ShipperSlot>();
   std::atomic<bool> opened_{false};
+  std::atomic<bool> shut_down_{false};
   bool fatal_reported_ = false;
   // The actor's: ids, counts, the lines not queued.
   EntryId last_;

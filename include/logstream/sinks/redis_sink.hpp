@@ -92,8 +92,10 @@ public:
   std::string name() const override;
 
   /// Hands the run's final record to Redis (call once the stream completed, when the store has
-  /// ended the run) and waits until everything is in Redis, at most `timeout`. False on timeout
-  /// or when the sink gave up (see stats().error). Never waits on the loop's thread.
+  /// ended the run), waits until everything is in Redis, at most `timeout`, then closes the
+  /// connection. False on timeout or when the sink gave up (see stats().error). Never waits on
+  /// the loop's thread. Call it (or destroy the sink) before the Runtime goes: the runtime's
+  /// loop runs until the connection is closed.
   bool finish(std::chrono::milliseconds timeout);
   RedisSinkStats stats() const;
   /// Waits until `condition(stats())` holds (checked at each change), at most `timeout`.
