@@ -45,6 +45,12 @@ public:
     }
   }
 
+  /// Blocks until the stream has an entry (XREAD BLOCK), at most `timeout_ms`; true when it has.
+  bool wait_for_entry(const std::string& key, int timeout_ms) {
+    Reply reply = command({"XREAD", "COUNT", "1", "BLOCK", std::to_string(timeout_ms), "STREAMS", key, "0-0"});
+    return reply && reply->type == REDIS_REPLY_ARRAY && reply->elements > 0;
+  }
+
   /// A string reply (HGET ...); empty for nil.
   std::string get(const std::vector<std::string>& args) {
     Reply reply = command(args);
