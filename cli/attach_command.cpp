@@ -15,7 +15,10 @@
 #include "exit_status.hpp"
 #include "file_follower.hpp"
 #include "filter_flags.hpp"
+#include "io/write_all.hpp"
+#include "json/json.hpp"
 #include "messages.hpp"
+#include "redis_remote.hpp"
 #include "output_factory.hpp"
 #include "rules_option.hpp"
 #include "store_access.hpp"
@@ -57,6 +60,36 @@ private:
   int fd_ = -1;
 };
 
+// The remote run's lines into the stream's pipe, until its exit entry (its status is ours) or
+// a stop signal (0: detached).
+int attach_remote(RemoteRun& remote, const RunRecord& run, const AttachOptions& o, int pipe_fd, AttachSignals& signals, Streamer& streamer, Output& output) {
+  std::string text;
+  std::optional<std::string> exit;
+  try {
+    exit = read_remote_lines(remote, run, true, o.count.value_or(default_history),
+                             RemoteLines{.line =
+                                             [&](const StoredLine& line) {
+                                               text = line.text;
+                                               if (!line.continued) text += '\n';
+                                               (void)io::write_all(pipe_fd, text);
+                                             },
+                                         .stop = [&] { return signals.stop_requested(output); }});
+  } catch (const std::exception& e) {
+    say(e.what());
+  }
+  ::close(pipe_fd);  // the stream's end of input
+  streamer.wait_for_completion();
+  RunSummary summary{.log_file = o.target};
+  summary.stats = streamer.stats();
+  summary.progress = streamer.get_progress();
+  output.end(summary);
+  if (!exit) return 0;
+  const json::Json object = json::Json::parse(*exit, nullptr, false);
+  if (object.is_discarded()) return 0;
+  if (auto signal = json::get_optional<int>(object, "signal")) return 128 + *signal;
+  return json::get_optional<int>(object, "exit_code").value_or(json::get_or<std::string>(object, "state", "exited") == "exited" ? 0 : 1);
+}
+
 }  // namespace
 
 int attach_command(const AttachOptions& o) {
@@ -73,7 +106,18 @@ int attach_command(const AttachOptions& o) {
   std::optional<FoundRun> target;
   std::filesystem::path file;
   std::error_code error;
-  if (std::filesystem::exists(o.target, error)) {
+  // redis://HOST[:PORT]/RUN: a run in Redis, its lines read from its stream.
+  std::optional<RemoteRun> remote;
+  std::optional<RunRecord> remote_run;
+  if (is_remote_run(o.target)) {
+    try {
+      remote.emplace(o.target);
+      remote_run = remote->record();
+    } catch (...) {
+      return remote_failure_status();
+    }
+    file = o.target;
+  } else if (std::filesystem::exists(o.target, error)) {
     file = o.target;
   } else {
     auto found = open_and_find(o.target);
@@ -88,7 +132,9 @@ int attach_command(const AttachOptions& o) {
   // The history shown is the last lines; the progress before them comes from the store's
   // snapshot (a run) or a replay of the file as it is now.
   try {
-    options.extraction.initial_progress = target ? target->run.progress : replay(file, options.extraction.rules).progress;
+    options.extraction.initial_progress = remote_run ? remote_run->progress
+                                          : target   ? target->run.progress
+                                                     : replay(file, options.extraction.rules).progress;
   } catch (const std::exception& e) {
     say(e.what());
     return unknown_run_status;
@@ -101,7 +147,9 @@ int attach_command(const AttachOptions& o) {
   Streamer streamer{FdSource{.fd = pipe_fds[0], .close_on_end = true}, {}, std::move(options)};
   std::unique_ptr<Output> output = make_output(OutputChoice{.mode = o.mode,
                                                             .show_lines = !o.quiet,
-                                                            .title = target ? target->run.name : base_name(file.string()),
+                                                            .title = remote_run ? remote_run->name
+                                                                     : target   ? target->run.name
+                                                                                : base_name(file.string()),
                                                             .history_lines = o.buffer_lines,
                                                             .filter = std::move(*filter)});
   output->attach(streamer);
@@ -113,11 +161,13 @@ int attach_command(const AttachOptions& o) {
     say(e.what());
     return internal_failure_status;
   }
-  say(target ? fmt::format("attached to run {} ({}); Ctrl-C detaches", target->run.id, file.string())
-             : fmt::format("following {}; Ctrl-C ends", file.string()));
+  say(remote_run ? fmt::format("attached to run {} ({}); Ctrl-C detaches", remote_run->id, o.target)
+      : target    ? fmt::format("attached to run {} ({}); Ctrl-C detaches", target->run.id, file.string())
+                  : fmt::format("following {}; Ctrl-C ends", file.string()));
   output->begin();
 
   AttachSignals signals;
+  if (remote) return attach_remote(*remote, *remote_run, o, pipe_fds[1], signals, streamer, *output);
   FileFollower follower(file, o.count.value_or(default_history));
   std::optional<RunRecord> ended;
   const auto run_ended = [&] {

@@ -18,6 +18,7 @@
 #include "io/write_all.hpp"
 #include "json_events.hpp"
 #include "messages.hpp"
+#include "redis_remote.hpp"
 #include "store_access.hpp"
 #include "store_commands.hpp"
 
@@ -149,11 +150,29 @@ int follow(const RunStore& store, const RunRecord& run, const LogsOptions& o, Li
   }
 }
 
+// A run in Redis (redis://HOST[:PORT]/RUN): the same lines, read from its stream.
+int remote_logs(const LogsOptions& o, LineFilter filter) {
+  try {
+    RemoteRun remote(o.run);
+    const RunRecord run = remote.record();
+    LineWriter writer(run, o.json);
+    ShownLines shown(writer, std::move(filter));
+    read_remote_lines(remote, run, o.follow, o.count,
+                      RemoteLines{.line = [&](const StoredLine& line) { shown.add(line); },
+                                  .flush = [&] { writer.flush(); },
+                                  .stop = [&] { return writer.reader_gone(); }});
+    return 0;
+  } catch (...) {
+    return remote_failure_status();
+  }
+}
+
 }  // namespace
 
 int logs_command(const LogsOptions& o) {
   std::optional<LineFilter> filter = filter_or_say(o.filter);
   if (!filter) return usage_status;
+  if (is_remote_run(o.run)) return remote_logs(o, std::move(*filter));
   auto found = open_and_find(o.run);
   if (const int* status = std::get_if<int>(&found)) return *status;
   const auto& [store, run] = std::get<FoundRun>(found);

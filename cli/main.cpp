@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
     if (const auto* rm = std::get_if<RemoveOptions>(&invocation)) return rm_command(*rm);
     if (const auto* prune = std::get_if<PruneOptions>(&invocation)) return prune_command(*prune);
     if (const auto* search = std::get_if<SearchCommandOptions>(&invocation)) return search_command(*search);
+    if (const auto* collect = std::get_if<CollectOptions>(&invocation)) return collect_command(*collect);
     return replay_command(std::get<ReplayOptions>(invocation));
   } catch (const std::exception& e) {
     say(e.what());

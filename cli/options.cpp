@@ -106,6 +106,14 @@ void add_alert_options(CLI::App& app, AlertFlags& a) {
   app.add_option("--notify-timeout", a.timeout, "Give a channel this long per try (default 10s)")->type_name("DURATION")->group(group);
 }
 
+void add_redis_options(CLI::App& app, RedisFlags& r, CLI::Option* no_store) {
+  const char* group = "Redis (README: Redis)";
+  app.add_option("--redis", r.url, "Ship the run to the Redis server at URL (a stream per run)")
+      ->type_name("redis://HOST[:PORT][/DB]")->group(group)->excludes(no_store);
+  app.add_option("--redis-prefix", r.prefix, "Prefix of the keys (default logstream: logstream:run:<id>)")->type_name("P")->group(group);
+  app.add_option("--redis-maxlen", r.maxlen, "Keep about the newest N entries of the stream (XADD MAXLEN ~ N)")->type_name("N")->group(group);
+}
+
 void define_run(CLI::App& run, RunOptions& o, bool& plain, bool& json) {
   run.footer(run_footer);
   run.add_option("--log", o.log_file, "Log file (default logs/<command>-<UTC timestamp>.log)")->type_name("FILE");
@@ -142,6 +150,7 @@ void define_run(CLI::App& run, RunOptions& o, bool& plain, bool& json) {
       ->excludes(detach);
   add_filter_options(run, o.filter);
   add_alert_options(run, o.alerts);
+  add_redis_options(run, o.redis, no_store);
   run.add_option("command", o.command, "The command and its arguments")->required()->type_name("CMD [ARGS...]");
 }
 
@@ -252,6 +261,13 @@ void define_serve(CLI::App& serve, ServeOptions& o) {
                "Off loopback a token is needed: open the printed URL once, the browser keeps it in a cookie.");
 }
 
+void define_collect(CLI::App& collect, CollectOptions& o) {
+  collect.add_option("url", o.url, "The Redis server the runs are shipped to (run --redis)")->required()->type_name("redis://HOST[:PORT][/DB]");
+  collect.add_option("--redis-prefix", o.prefix, "Prefix of the keys (default logstream)")->type_name("P");
+  collect.footer("Writes every run it finds there into the local store, live, until Ctrl-C or SIGTERM; started again, it\n"
+                 "goes on where it stopped.");
+}
+
 // A subcommand with options of its own: once parsed, they are the invocation.
 struct Subcommand {
   CLI::App* app;
@@ -292,6 +308,7 @@ Invocation parse_command_line(int argc, char** argv) {
       subcommand(app, "up", "Start every process of a Procfile as runs of one group; show them together", define_up),
       subcommand(app, "serve", "Serve the web dashboard of the recorded runs", define_serve),
       subcommand(app, "search", "Search the lines of every recorded run (or of the runs given), as grep", define_search),
+      subcommand(app, "collect", "Write the runs shipped to a Redis server (run --redis) into the local store, live", define_collect),
   };
 
   try {

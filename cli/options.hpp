@@ -41,6 +41,13 @@ struct AlertFlags {
   std::string timeout = "10s";
 };
 
+/// The Redis flags of `run` (cli/redis_flags.hpp ships the run with them).
+struct RedisFlags {
+  std::string url;  ///< --redis redis://HOST[:PORT][/DB]; empty: no shipping
+  std::string prefix = "logstream";
+  std::optional<std::size_t> maxlen;
+};
+
 struct RunOptions {
   std::vector<std::string> command;  ///< argv of the child, run without a shell
   std::string log_file;              ///< empty: logs/<command>-<UTC timestamp>.log
@@ -64,6 +71,7 @@ struct RunOptions {
   std::string web;
   FilterFlags filter;
   AlertFlags alerts;
+  RedisFlags redis;
 };
 
 struct ReplayOptions {
@@ -170,10 +178,16 @@ struct ServeOptions {
   bool allow_control = false;
 };
 
+/// `logstream collect redis://HOST[:PORT][/DB]`.
+struct CollectOptions {
+  std::string url;
+  std::string prefix = "logstream";
+};
+
 /// The parse's outcome: a subcommand to run, or an exit status to return at once (help,
 /// version, usage errors; their text is already printed).
 using Invocation = std::variant<RunOptions, ReplayOptions, ListOptions, ShowOptions, LogsOptions, StopOptions, RemoveOptions,
-                                PruneOptions, AttachOptions, UpOptions, ServeOptions, SearchCommandOptions, int>;
+                                PruneOptions, AttachOptions, UpOptions, ServeOptions, SearchCommandOptions, CollectOptions, int>;
 
 /// --buffer's limit: the history costs about 100 bytes a line besides its text (the text
 /// itself is bounded by bytes, 8 MiB), so this keeps an empty-lines flood near 100 MB.

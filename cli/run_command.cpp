@@ -29,6 +29,7 @@
 #include "output_factory.hpp"
 #include "rules_option.hpp"
 #include "signals.hpp"
+#include "redis_flags.hpp"
 #include "sink_failures.hpp"
 #include "store_access.hpp"
 #include "terminal.hpp"
@@ -150,7 +151,7 @@ std::string run_page(const WebServer& server, const std::string& id) {
 
 int run_command(const RunOptions& o) {
   // Before detaching: the caller hears of it.
-  if (!filter_or_say(o.filter) || !alerts_or_say(o.alerts)) return usage_status;
+  if (!filter_or_say(o.filter) || !alerts_or_say(o.alerts) || !redis_flags_ok(o.redis)) return usage_status;
   if (o.detach) return detach_run(o, &run_in_foreground);
   return run_in_foreground(o, nullptr);
 }
@@ -224,6 +225,7 @@ int run_in_foreground(const RunOptions& o, StartReport* report) {
   std::unique_ptr<Output> output = make_output(o, std::move(filter));
   output->attach(streamer);
   add_metrics_exports(streamer, o);
+  const std::shared_ptr<RedisSink> redis = add_redis_sink(streamer, store, o.redis);
   SinkFailures failures;
   streamer.on_event += [&failures](const StreamEvent& e) { failures.record(e); };
 
@@ -263,6 +265,7 @@ int run_in_foreground(const RunOptions& o, StartReport* report) {
   streamer.wait_for_completion();
   if (guard) guard->over();
   dashboard.reset();  // pages watching the run see their stream end with it
+  if (redis) finish_redis(*redis);
   complete_summary(summary, streamer, failures, *output, started);
   const int status = finish(*output, summary);
   run_end.mark();

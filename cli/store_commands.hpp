@@ -27,5 +27,7 @@ int serve_command(const ServeOptions& options);
 /// duration, an unknown run, a log that cannot be read: the other runs are still searched);
 /// 125 store unusable.
 int search_command(const SearchCommandOptions& options);
+/// Runs until SIGINT or SIGTERM; 2 for a bad URL; 125 when the store cannot be opened.
+int collect_command(const CollectOptions& options);
 
 }  // namespace logstream::cli

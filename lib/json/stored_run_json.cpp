@@ -2,6 +2,7 @@
 
 #include "json/line_json.hpp"
 #include "json/run_json.hpp"
+#include "text/time_format.hpp"
 
 namespace logstream::json {
 
@@ -23,6 +24,21 @@ Json stored_line_json(const RunRecord& run, const StoredLine& line) { return lin
 
 void append_stored_line_json(std::string& out, const RunRecord& run, const StoredLine& line) {
   append_line_json(out, stored_line_fields(run, line));
+}
+
+StoredLine stored_line_from(const RunRecord& run, const Json& object) {
+  StoredLine line{.seq = object.at("seq").get<std::uint64_t>(),
+                  .is_stderr = object.at("source").get<std::string>() == "stderr",
+                  .continued = get_or(object, "continued", false),
+                  .text = object.at("text").get<std::string>()};
+  if (auto t = get_optional<double>(object, "t")) {
+    const auto since_start = std::chrono::round<std::chrono::nanoseconds>(std::chrono::duration<double>(*t));
+    line.wall_time = run.started_at + std::chrono::duration_cast<std::chrono::system_clock::duration>(since_start);
+  } else if (auto ts = get_optional<std::string>(object, "ts")) {
+    line.wall_time = text::parse_iso8601_utc(*ts).value_or(line.wall_time);
+  }
+  if (auto level = get_optional<std::string>(object, "level")) line.level = parse_level(*level).value_or(Level::none);
+  return line;
 }
 
 Json search_hit_json(const SearchHit& hit) {

@@ -14,6 +14,10 @@ namespace logstream::json {
 
 /// The line object of `run --json` for a line of the store; "t" counts from the run's start.
 Json stored_line_json(const RunRecord& run, const StoredLine& line);
+/// A line object of `run` read back (a remote run's, from Redis): the inverse of
+/// stored_line_json, its time rebuilt from "t" (to the nanosecond, where "ts" has milliseconds).
+/// Throws nlohmann::json::exception when it is none.
+StoredLine stored_line_from(const RunRecord& run, const Json& object);
 /// The same, written straight to text (append_line_json).
 void append_stored_line_json(std::string& out, const RunRecord& run, const StoredLine& line);
 

@@ -64,6 +64,14 @@ void LineIndexWriter::add(const LineBatch& batch) {
   }
 }
 
+void LineIndexWriter::add(const StoredLine& line) {
+  std::uint64_t flags = line.is_stderr ? LineIndexRecord::stderr_flag : 0;
+  if (line.continued) flags |= LineIndexRecord::continued_flag;
+  const std::int64_t wall_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(line.wall_time.time_since_epoch()).count();
+  pending_.push_back(LineIndexRecord{line.seq << 2 | flags, LineIndexRecord::pack(log_offset_, line.level), wall_ns});
+  log_offset_ += line.text.size() + (line.continued ? 0 : 1);
+}
+
 void LineIndexWriter::flush() {
   if (pending_.empty() || fd_ < 0) return;
   const std::string_view bytes(reinterpret_cast<const char*>(pending_.data()), pending_.size() * sizeof(LineIndexRecord));

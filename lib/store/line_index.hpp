@@ -49,6 +49,8 @@ public:
   /// Throws StoreError naming the file.
   void open();
   void add(const LineBatch& batch);
+  /// A line as the log gets it: its text, then '\n' unless `continued`.
+  void add(const StoredLine& line);
   /// Writes what add() buffered; throws StoreError.
   void flush();
   std::size_t pending_bytes() const noexcept { return pending_.size() * sizeof(LineIndexRecord); }

@@ -59,12 +59,6 @@ std::uint64_t size_of(const std::filesystem::path& path) {
   return ::stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
 }
 
-RunState final_state(const RunRecord& r) {
-  if (r.signal) return RunState::killed;
-  if (r.exit_code && *r.exit_code != 0) return RunState::failed;
-  return RunState::exited;
-}
-
 // The line index and metric rows buffered between writes.
 constexpr std::size_t write_out_bytes = 256 * 1024;
 
@@ -73,6 +67,12 @@ std::string directory_removed(const RunDirectory& dir) {
 }
 
 }  // namespace
+
+RunState final_state(const RunRecord& r) {
+  if (r.signal) return RunState::killed;
+  if (r.exit_code && *r.exit_code != 0) return RunState::failed;
+  return RunState::exited;
+}
 
 RunRecorder::RunRecorder(std::shared_ptr<RunStore> store, RunStart start, std::shared_ptr<MetricStore> metrics)
     : store_(std::move(store)), metrics_(std::move(metrics)) {

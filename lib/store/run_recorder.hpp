@@ -28,6 +28,9 @@ struct RunStart {
   bool raw_log = false;       ///< the log keeps every byte: no line index (its lines are no log lines)
 };
 
+/// How a run that ended is named by its exit: killed (a signal), failed (a non-zero code), exited.
+RunState final_state(const RunRecord& run);
+
 /// Thread: the sink hooks run on the sink's actor; started() and start_failed() on the thread
 /// that calls Streamer::start(), complete() on the stream's callback strand; a mutex keeps the record whole between them. Errors: the
 /// constructor throws StoreError (nothing is recorded); a hook that cannot write throws
