@@ -37,18 +37,21 @@ std::string lines_value(const RunRecord& run, std::span<const StoredLine> lines)
   return out;
 }
 
-std::vector<StoredLine> committed_lines(const LineBatch& batch) {
-  std::vector<StoredLine> out;
-  out.reserve(batch.size());
+std::string lines_value(const RunRecord& run, const LineBatch& batch) {
+  std::string out = "[";
+  StoredLine stored;  // one for the batch: its text is reassigned, not allocated per line
   for (const Line line : batch) {
     if (line.transient) continue;
-    out.push_back(StoredLine{.seq = line.seq,
-                             .is_stderr = line.is_stderr(),
-                             .continued = line.continued,
-                             .wall_time = line.wall_time,
-                             .text = std::string(line.text),
-                             .level = line.level});
+    stored.seq = line.seq;
+    stored.is_stderr = line.is_stderr();
+    stored.continued = line.continued;
+    stored.wall_time = line.wall_time;
+    stored.text.assign(line.text);
+    stored.level = line.level;
+    if (out.size() > 1) out += ',';
+    json::append_stored_line_json(out, run, stored);
   }
+  out += ']';
   return out;
 }
 

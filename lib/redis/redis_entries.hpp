@@ -55,7 +55,8 @@ struct Keys {
 /// The value of a lines entry: the JSON array of the line objects of `run --json` (as the store
 /// hands them out, so a line read back from the log ships as the same object).
 std::string lines_value(const RunRecord& run, std::span<const StoredLine> lines);
-/// A batch's committed lines (transient states are not in the log, so not in Redis either).
-std::vector<StoredLine> committed_lines(const LineBatch& batch);
+/// The same for a batch's committed lines (transient states are not in the log, so not in Redis
+/// either); "[]" when it has none.
+std::string lines_value(const RunRecord& run, const LineBatch& batch);
 
 }  // namespace logstream::redis

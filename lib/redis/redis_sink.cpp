@@ -91,9 +91,8 @@ public:
     const std::size_t estimate = batch.raw().size() * 2 + 256 * (metrics.size() + changes.size() + 1);
     if (full(estimate)) return skip(batch, changes);
     flush_skip();
-    const std::vector<StoredLine> lines = redis::committed_lines(batch);
-    if (!lines.empty()) {
-      push(Entry{.id = EntryId{batch.last_seq(), 0}, .field = std::string(redis::lines_field), .value = redis::lines_value(run_, lines)});
+    if (std::string lines = redis::lines_value(run_, batch); lines != "[]") {
+      push(Entry{.id = EntryId{batch.last_seq(), 0}, .field = std::string(redis::lines_field), .value = std::move(lines)});
     }
     const double t = std::chrono::duration<double>(batch.wall_time() - run_.started_at).count();
     for (const MetricObservation m : metrics)
